@@ -1,0 +1,94 @@
+"""Find the record files of a records folder and tell which kind each one is.
+
+The layout is the contract of design.md::
+
+    programme.yaml
+    supporters/<id>.yaml
+    meetings/<YYYY>/<YYYY-MM-DD>-<slug>.yaml
+    supervision/<YYYY>/<YYYY-MM-DD>-<slug>.yaml
+    cpd/<supporter-id>/<YYYY-MM-DD>-<slug>.yaml
+    evidence/...            (certificates; not records)
+
+Hidden files and folders are skipped (``.git``, editor swap files), and so is
+anything that is not YAML, with a note when it sits among the records.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .problems import ERROR, NOTE, WARNING, Problem
+
+YAML_SUFFIXES = (".yaml", ".yml")
+RECORD_FOLDERS = {"supporters": "supporter", "meetings": "meeting", "supervision": "supervision", "cpd": "cpd"}
+IGNORED_FOLDERS = {"evidence", "site", "node_modules", "__pycache__"}
+
+
+@dataclass(frozen=True)
+class RecordFile:
+    kind: str
+    path: Path
+    rel: str  # POSIX path inside the records folder
+    display: str  # as shown to the user
+
+
+def display_path(root_display: str, rel: str) -> str:
+    """Join the records folder as the user named it with a path inside it."""
+    if root_display in ("", "."):
+        return rel
+    return root_display.rstrip("/") + "/" + rel
+
+
+def discover(root: Path, root_display: str) -> tuple[list[RecordFile], list[Problem]]:
+    """Every record file under ``root`` (sorted), and notes on what was skipped."""
+    files: list[RecordFile] = []
+    problems: list[Problem] = []
+    real_root = root.resolve()
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        rel_dir = here.relative_to(root).as_posix()
+        top = "" if rel_dir == "." else rel_dir.split("/", 1)[0]
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (rel_dir == "." and d in IGNORED_FOLDERS))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+            display = display_path(root_display, rel)
+            if not name.endswith(YAML_SUFFIXES):
+                if top in RECORD_FOLDERS:
+                    problems.append(Problem(display, 1, 1, NOTE, "skipped", "not a .yaml file, so not read"))
+                continue
+            path = here / name
+            if path.is_symlink() and not _inside(path.resolve(), real_root):
+                problems.append(Problem(display, 1, 1, ERROR, "outside-records",
+                                        "this file is a link to a place outside the records folder; "
+                                        "copy the record in instead"))
+                continue
+            kind = _kind(rel)
+            if kind is None:
+                problems.append(Problem(display, 1, 1, WARNING, "unknown-location",
+                                        "not a place for records, so not checked; records live in programme.yaml, "
+                                        "supporters/, meetings/, supervision/ and cpd/"))
+                continue
+            files.append(RecordFile(kind, path, rel, display))
+    if not any(f.kind == "programme" for f in files):
+        problems.append(Problem(display_path(root_display, "programme.yaml"), 1, 1, ERROR, "no-programme",
+                                "there is no programme.yaml in the records folder; "
+                                "create one (peerkit init makes a starter)"))
+    return files, problems
+
+
+def _kind(rel: str) -> str | None:
+    parts = rel.split("/")
+    if len(parts) == 1:
+        return "programme" if parts[0] in ("programme.yaml", "programme.yml") else None
+    kind = RECORD_FOLDERS.get(parts[0])
+    if kind == "supporter" and len(parts) != 2:
+        return None
+    return kind
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents

@@ -1,0 +1,291 @@
+"""Load one YAML record: bytes -> plain data, with the line of every field.
+
+libyaml (``yaml.CSafeLoader``) parses; a small constructor subclass adds what
+PyYAML does not do and a records tool needs:
+
+* the line and column of every mapping key and list item, so a problem found
+  much later (schema, cross-record rules) points at the field's own line;
+* duplicate keys are errors (PyYAML silently keeps the last one);
+* YAML 1.1 surprises (``mentee: NO`` -> false, ``012`` -> 10, ``12:30`` ->
+  750) are errors that say "quote it", instead of silently changing data;
+* dates come back as ISO strings, so JSON Schema sees what the user wrote;
+* aliases are refused (no "billion laughs"), and very deep nesting is refused
+  before libyaml can overflow its stack.
+
+Nothing here raises for bad input: problems are returned as values.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from .problems import ERROR, Problem
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+# Every nesting level needs one of these characters; a file with fewer of
+# them than the limit cannot be too deep, so most files skip the depth scan.
+_NESTING_CHARS = "[{-:?"
+_CHEAP_DEPTH_BOUND = 2000
+
+FieldPath = tuple  # of str keys and int indexes, as jsonschema reports them
+Position = tuple[int, int]  # 1-based line, column
+
+_OCTAL = re.compile(r"[-+]?0[0-9_]+$")
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _Trap(Exception):
+    """A scalar whose YAML 1.1 reading is probably not what the user meant."""
+
+
+class _RecordLoader(yaml.CSafeLoader):
+    """CSafeLoader that records positions and refuses YAML's traps.
+
+    ``marks`` maps ``id(container)`` to ``{key: position}`` for dicts and
+    ``[position, ...]`` for lists; the containers stay alive in the result,
+    so the ids stay valid for as long as the caller keeps the data.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.marks: dict[int, Any] = {}
+        self.issues: list[tuple[int, int, str, str]] = []
+
+    def issue(self, node: yaml.Node, code: str, message: str) -> None:
+        mark = node.start_mark
+        self.issues.append((mark.line + 1, mark.column + 1, code, message))
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # libyaml resolves an alias to the very node its anchor named, so a
+        # node met twice is an alias. Refusing it defuses alias bombs.
+        if node in self.constructed_objects or node in self.recursive_objects:
+            self.issue(node, "yaml-alias",
+                       "anchors and aliases (&name / *name) are not allowed in records; write the value out")
+            return None
+        return super().construct_object(node, deep=deep)
+
+    def construct_record_map(self, node: yaml.MappingNode) -> Iterator[dict]:
+        data: dict = {}
+        yield data
+        positions: dict = {}
+        first_line: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                self.issue(key_node, "yaml-alias", "merge keys (<<) are not allowed in records; write the fields out")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.issue(key_node, "yaml-syntax", "a key must be plain text, not a list or mapping")
+                continue
+            key = self.construct_object(key_node)
+            if key is None or isinstance(key, bool):
+                key = key_node.value
+            position = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if key in data:
+                self.issue(key_node, "duplicate-key",
+                           f"key '{key}' appears twice (first on line {first_line[key]}); keep only one")
+            first_line.setdefault(key, position[0])
+            data[key] = self.construct_object(value_node)
+            positions[key] = position
+        self.marks[id(data)] = positions
+
+    def construct_record_seq(self, node: yaml.SequenceNode) -> Iterator[list]:
+        data: list = []
+        yield data
+        data.extend(self.construct_object(child) for child in node.value)
+        self.marks[id(data)] = [(c.start_mark.line + 1, c.start_mark.column + 1) for c in node.value]
+
+    def construct_record_bool(self, node: yaml.ScalarNode) -> Any:
+        if node.value.lower() in ("true", "false"):
+            return node.value.lower() == "true"
+        self.issue(node, "yaml-ambiguous",
+                   f"'{node.value}' is read as {str(self.bool_values[node.value.lower()]).lower()} by YAML 1.1; "
+                   f"write true or false for yes/no, or quote it (\"{node.value}\") if it is text")
+        return node.value
+
+    def construct_record_int(self, node: yaml.ScalarNode) -> Any:
+        text = node.value
+        if ":" in text:
+            return self._trap(node, f"'{text}' is read as a base-60 number by YAML 1.1; quote it: \"{text}\"")
+        if _OCTAL.match(text) and text.strip("+-0_"):
+            return self._trap(node, f"'{text}' is read as an octal number by YAML 1.1; quote it: \"{text}\"")
+        if "_" in text:
+            return self._trap(node, f"'{text}' is read as {text.replace('_', '')} by YAML 1.1; "
+                                    f"write the number without '_' or quote it")
+        return super().construct_yaml_int(node)
+
+    def construct_record_float(self, node: yaml.ScalarNode) -> Any:
+        if ":" in node.value or "_" in node.value:
+            return self._trap(node, f"'{node.value}' is read as a surprising number by YAML 1.1; "
+                                    f"quote it: \"{node.value}\"")
+        return super().construct_yaml_float(node)
+
+    def construct_record_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            value = super().construct_yaml_timestamp(node)
+        except ValueError:
+            self.issue(node, "bad-date", f"'{node.value}' is not a real date; use YYYY-MM-DD")
+            return node.value
+        return value.isoformat()
+
+    def _trap(self, node: yaml.ScalarNode, message: str) -> str:
+        self.issue(node, "yaml-ambiguous", message)
+        return node.value
+
+
+for _tag, _method in [
+    ("map", _RecordLoader.construct_record_map),
+    ("seq", _RecordLoader.construct_record_seq),
+    ("bool", _RecordLoader.construct_record_bool),
+    ("int", _RecordLoader.construct_record_int),
+    ("float", _RecordLoader.construct_record_float),
+    ("timestamp", _RecordLoader.construct_record_timestamp),
+]:
+    _RecordLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _method)
+
+
+@dataclass
+class LoadedFile:
+    """One record file after loading: its data, or the problems that stopped it.
+
+    ``rel`` is the POSIX path inside the records folder (``meetings/2025/...``),
+    ``display`` the path as shown to the user. Positions are kept only while
+    the data is fresh from the parser; :meth:`position` re-reads the file when
+    they are gone (e.g. data from the cache), which only happens for files
+    that have a problem to report.
+    """
+
+    path: Path
+    rel: str
+    display: str
+    data: Any = None
+    problems: list[Problem] = field(default_factory=list)
+    _marks: dict[int, Any] | None = field(default=None, repr=False)
+    _marked_data: Any = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == ERROR for p in self.problems)
+
+    def position(self, field_path: FieldPath) -> Position:
+        """The line and column of ``field_path`` (or of its nearest parent)."""
+        if self._marks is None:
+            reparsed = _reparse(self.path)
+            if reparsed is None:
+                return (1, 1)
+            self._marked_data, self._marks = reparsed
+        return _locate(self._marked_data, self._marks, field_path)
+
+    def problem(self, field_path: FieldPath, severity: str, code: str, message: str) -> Problem:
+        line, column = self.position(field_path)
+        return Problem(self.display, line, column, severity, code, message)
+
+
+def _locate(data: Any, marks: dict[int, Any], field_path: FieldPath) -> Position:
+    position: Position = (1, 1)
+    node = data
+    for step in field_path:
+        container_marks = marks.get(id(node))
+        try:
+            position = container_marks[step]
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            break
+    return position
+
+
+def _reparse(path: Path) -> tuple[Any, dict[int, Any]] | None:
+    """Re-parse a file only to learn where its fields are."""
+    try:
+        loader = _RecordLoader(path.read_bytes().decode("utf-8"))
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, RecursionError):
+        return None
+    return data, loader.marks
+
+
+def load_file(path: Path, rel: str, display: str) -> LoadedFile:
+    """Read, decode and parse one record file; never raises for bad content."""
+    loaded = LoadedFile(path=path, rel=rel, display=display)
+
+    def fail(line: int, column: int, code: str, message: str) -> LoadedFile:
+        loaded.problems.append(Problem(display, line, column, ERROR, code, message))
+        return loaded
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return fail(1, 1, "unreadable", f"cannot read the file: {exc.strerror or exc}")
+    if len(raw) > MAX_BYTES:
+        return fail(1, 1, "too-large",
+                    f"file is {len(raw):,} bytes, over the {MAX_BYTES:,}-byte limit for one record; split it up")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return fail(line, column, "encoding",
+                    f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8")
+    if not text.strip(" \t\r\n\ufeff"):
+        return fail(1, 1, "empty-file", "the file is empty; write the record's fields or delete it")
+    too_deep = _too_deep(text)
+    if too_deep:
+        return fail(*too_deep, "too-deep", f"nesting is deeper than {MAX_DEPTH} levels; records are flat")
+
+    loader = _RecordLoader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return fail(line, column, "yaml-syntax", _describe_yaml_error(exc))
+    except yaml.YAMLError as exc:
+        return fail(1, 1, "yaml-syntax", str(exc).splitlines()[0])
+    finally:
+        loader.dispose()
+
+    for line, column, code, message in loader.issues:
+        fail(line, column, code, message)
+    if not isinstance(data, dict):
+        what = "a list" if isinstance(data, list) else "a single value"
+        return fail(1, 1, "not-mapping", f"a record must be a mapping of fields (key: value), not {what}")
+    loaded.data = loaded._marked_data = data
+    loaded._marks = loader.marks
+    return loaded
+
+
+def _describe_yaml_error(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or exc.context or "invalid YAML"
+    if "expected a single document" in str(exc):
+        return "the file holds several YAML documents (---); keep one record per file"
+    if "'\\t'" in problem or "\\t" in problem:
+        return "a tab character here; indent YAML with spaces, not tabs"
+    if exc.context and exc.problem:
+        return f"{exc.context}, {exc.problem}"
+    return problem
+
+
+def _too_deep(text: str) -> Position | None:
+    """Where nesting passes MAX_DEPTH, or None; libyaml's composer would crash."""
+    if sum(text.count(c) for c in _NESTING_CHARS) < _CHEAP_DEPTH_BOUND:
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return (event.start_mark.line + 1, event.start_mark.column + 1)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # the real parse reports it with its position
+    return None

@@ -1,0 +1,327 @@
+"""Typed, immutable records, each carrying the file it came from.
+
+Built only from schema-valid data, so construction here never fails: every
+required field is present and every value has its declared type. Optional
+fields become ``None`` or empty tuples, and dates become ``datetime.date``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from .loader import LoadedFile
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True)
+class Action:
+    """An agreed action (supervision or meeting): done is a bool or the date it was done."""
+
+    action: str
+    due: date | None
+    done: bool
+    done_on: date | None
+    outcome: str | None
+    index: int
+
+    @classmethod
+    def from_data(cls, data: dict, index: int) -> Action:
+        done = data.get("done", False)
+        done_on = _date(done) if isinstance(done, str) else None
+        return cls(data["action"], _date(data.get("due")), bool(done), done_on, data.get("outcome"), index)
+
+    def overdue(self, as_of: date) -> bool:
+        return not self.done and self.due is not None and self.due < as_of
+
+
+@dataclass(frozen=True)
+class MandatoryTraining:
+    id: str
+    title: str
+    renew_every_months: int | None
+
+
+@dataclass(frozen=True)
+class Competency:
+    id: str
+    title: str
+    group: str | None
+
+
+@dataclass(frozen=True)
+class Programme:
+    name: str
+    organisation: str | None
+    supervision_interval_days: int
+    cpd_target_hours: float
+    debrief_within_days: int
+    mandatory_training: tuple[MandatoryTraining, ...]
+    competencies: tuple[Competency, ...]
+    source: LoadedFile = field(repr=False, compare=False)
+
+    @classmethod
+    def from_file(cls, f: LoadedFile) -> Programme:
+        d = f.data
+        return cls(
+            name=d["name"],
+            organisation=d.get("organisation"),
+            supervision_interval_days=d["supervision"]["default_interval_days"],
+            cpd_target_hours=d["cpd"]["target_hours_per_year"],
+            debrief_within_days=d.get("debrief_within_days", 2),
+            mandatory_training=tuple(
+                MandatoryTraining(t["id"], t["title"], t.get("renew_every_months"))
+                for t in d.get("mandatory_training", ())
+            ),
+            competencies=tuple(Competency(c["id"], c["title"], c.get("group")) for c in d["competencies"]),
+            source=f,
+        )
+
+    @property
+    def competency_ids(self) -> frozenset[str]:
+        return frozenset(c.id for c in self.competencies)
+
+    @property
+    def training_ids(self) -> frozenset[str]:
+        return frozenset(t.id for t in self.mandatory_training)
+
+
+@dataclass(frozen=True)
+class Goal:
+    goal: str
+    competency: str | None
+    target: date | None
+    status: str
+
+
+@dataclass(frozen=True)
+class Accreditation:
+    body: str
+    title: str
+    level: str | None
+    awarded: date | None
+
+
+@dataclass(frozen=True)
+class Supporter:
+    id: str
+    name: str
+    status: str
+    joined: date
+    left: date | None
+    roles: tuple[str, ...]
+    induction_completed: date | None
+    core_completed: date | None
+    accreditation: Accreditation | None
+    supervision_interval_days: int | None
+    supervisor: str | None
+    agreement_signed: date | None
+    development_plan: tuple[Goal, ...]
+    competencies_assessed: dict[str, date]
+    notes: str | None
+    source: LoadedFile = field(repr=False, compare=False)
+
+    @classmethod
+    def from_file(cls, f: LoadedFile) -> Supporter:
+        d = f.data
+        training = d.get("training", {})
+        accreditation = training.get("accreditation")
+        supervision = d.get("supervision", {})
+        return cls(
+            id=d["id"],
+            name=d["name"],
+            status=d["status"],
+            joined=_date(d["joined"]),
+            left=_date(d.get("left")),
+            roles=tuple(d.get("roles", ())),
+            induction_completed=_date(training.get("induction_completed")),
+            core_completed=_date(training.get("core_completed")),
+            accreditation=Accreditation(
+                accreditation["body"], accreditation["title"],
+                None if accreditation.get("level") is None else str(accreditation["level"]),
+                _date(accreditation.get("awarded")),
+            ) if accreditation else None,
+            supervision_interval_days=supervision.get("interval_days"),
+            supervisor=supervision.get("supervisor"),
+            agreement_signed=_date(supervision.get("agreement_signed")),
+            development_plan=tuple(
+                Goal(g["goal"], g.get("competency"), _date(g.get("target")), g.get("status", "planned"))
+                for g in d.get("development_plan", ())
+            ),
+            competencies_assessed={k: _date(v) for k, v in d.get("competencies_assessed", {}).items()},
+            notes=d.get("notes"),
+            source=f,
+        )
+
+    @property
+    def is_current(self) -> bool:
+        """Active or paused: someone the programme still owes supervision and training."""
+        return self.status in ("active", "paused")
+
+
+@dataclass(frozen=True)
+class LoneWorking:
+    checked_in: str | None
+    checked_out: str | None
+
+
+@dataclass(frozen=True)
+class Debrief:
+    date: date
+    method: str | None
+    notes: str | None
+
+
+@dataclass(frozen=True)
+class Meeting:
+    date: date
+    kind: str
+    supporter: str | None
+    facilitators: tuple[str, ...]
+    mentee: str | None
+    setting: str
+    duration_minutes: int
+    topic: str | None
+    lone_working: LoneWorking | None
+    debrief: Debrief | None
+    attendance: int | None
+    ground_rules_revisited: bool | None
+    actions: tuple[Action, ...]
+    notes: str | None
+    source: LoadedFile = field(repr=False, compare=False)
+
+    @classmethod
+    def from_file(cls, f: LoadedFile) -> Meeting:
+        d = f.data
+        lone = d.get("lone_working")
+        debrief = d.get("debrief")
+        return cls(
+            date=_date(d["date"]),
+            kind=d["kind"],
+            supporter=d.get("supporter"),
+            facilitators=tuple(d.get("facilitators", ())),
+            mentee=d.get("mentee"),
+            setting=d["setting"],
+            duration_minutes=d["duration_minutes"],
+            topic=d.get("topic"),
+            lone_working=LoneWorking(lone.get("checked_in"), lone.get("checked_out")) if lone is not None else None,
+            debrief=Debrief(_date(debrief["date"]), debrief.get("method"), debrief.get("notes")) if debrief else None,
+            attendance=d.get("attendance"),
+            ground_rules_revisited=d.get("ground_rules_revisited"),
+            actions=tuple(Action.from_data(a, i) for i, a in enumerate(d.get("actions", ()))),
+            notes=d.get("notes"),
+            source=f,
+        )
+
+    @property
+    def people(self) -> tuple[str, ...]:
+        """The supporters who ran this meeting."""
+        return self.facilitators if self.kind == "group" else (self.supporter,)  # type: ignore[return-value]
+
+    @property
+    def needs_debrief(self) -> bool:
+        """Supporters debrief after every session they run (not after meeting the coordinator)."""
+        return self.kind in ("one-to-one", "group")
+
+
+@dataclass(frozen=True)
+class Supervision:
+    date: date
+    supporters: tuple[str, ...]
+    type: str
+    supervisor: str
+    duration_minutes: int | None
+    focus: tuple[str, ...]
+    notes: str | None
+    actions: tuple[Action, ...]
+    copy_given: date | None
+    shared_with_supporter: bool
+    source: LoadedFile = field(repr=False, compare=False)
+
+    @classmethod
+    def from_file(cls, f: LoadedFile) -> Supervision:
+        d = f.data
+        supporters = (d["supporter"],) if "supporter" in d else tuple(d["supporters"])
+        return cls(
+            date=_date(d["date"]),
+            supporters=supporters,
+            type=d["type"],
+            supervisor=d["supervisor"],
+            duration_minutes=d.get("duration_minutes"),
+            focus=tuple(d["focus"]),
+            notes=d.get("notes"),
+            actions=tuple(Action.from_data(a, i) for i, a in enumerate(d.get("actions", ()))),
+            copy_given=_date(d.get("copy_given")),
+            shared_with_supporter=d.get("shared_with_supporter", True),
+            source=f,
+        )
+
+    @property
+    def supporter_field(self) -> str:
+        """The field that names the supervisees, for pointing at its line."""
+        return "supporter" if "supporter" in self.source.data else "supporters"
+
+
+@dataclass(frozen=True)
+class CpdEntry:
+    supporter: str
+    date: date
+    title: str
+    type: str
+    provider: str | None
+    hours: float
+    mandatory: str | None
+    competencies: tuple[str, ...]
+    reflection: str | None
+    evidence: tuple[str, ...]
+    source: LoadedFile = field(repr=False, compare=False)
+
+    @classmethod
+    def from_file(cls, f: LoadedFile) -> CpdEntry:
+        d = f.data
+        return cls(
+            supporter=d["supporter"],
+            date=_date(d["date"]),
+            title=d["title"],
+            type=d["type"],
+            provider=d.get("provider"),
+            hours=float(d["hours"]),
+            mandatory=d.get("mandatory"),
+            competencies=tuple(d.get("competencies", ())),
+            reflection=d.get("reflection"),
+            evidence=tuple(d.get("evidence", ())),
+            source=f,
+        )
+
+
+@dataclass(frozen=True)
+class Records:
+    """Every schema-valid record of a programme, each kind sorted by path."""
+
+    root: Any  # pathlib.Path of the records folder
+    programme: Programme | None
+    supporters: tuple[Supporter, ...]
+    meetings: tuple[Meeting, ...]
+    supervision: tuple[Supervision, ...]
+    cpd: tuple[CpdEntry, ...]
+    # Ids of every supporter file present, valid or not, so one broken
+    # supporter file does not also make every reference to it an error.
+    supporter_files: frozenset[str] = frozenset()
+
+    @cached_property
+    def by_id(self) -> dict[str, Supporter]:
+        return {s.id: s for s in self.supporters}
+
+
+FACTORIES: dict[str, Any] = {
+    "programme": Programme.from_file,
+    "supporter": Supporter.from_file,
+    "meeting": Meeting.from_file,
+    "supervision": Supervision.from_file,
+    "cpd": CpdEntry.from_file,
+}

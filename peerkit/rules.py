@@ -1,0 +1,348 @@
+"""Cross-record rules: small pure functions over the whole set of records.
+
+Each rule is ``rule(records, as_of) -> Iterable[Problem]`` and sits in
+:data:`RULES`. Rules only see schema-valid records, so they never have to
+guard against missing required fields or wrong types. Codes are stable and
+documented in README; best practice from the seeds is a warning, anything
+that makes the records wrong or unsafe is an error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from .model import Action, CpdEntry, Meeting, Records, Supervision, Supporter
+from .problems import ERROR, WARNING, Problem
+
+Rule = Callable[[Records, date], Iterable[Problem]]
+
+_STEM_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9][a-z0-9-]*$")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?<![\w-])(?:\+44\s?\(?0?\)?\s?|\(?0)\d{2,4}\)?(?:[\s-]?\d){6,8}(?![\w-])")
+_INITIALS = re.compile(r"^(?:[A-Z]\.?\s?){1,4}$")
+_NAME_LIKE = re.compile(r"[A-Za-z]*[a-z][A-Za-z]*")
+
+
+def _people(record: Meeting | Supervision | CpdEntry) -> tuple[tuple[str, tuple], ...]:
+    """(supporter id, field path that names them) for each supporter a record names."""
+    if isinstance(record, CpdEntry):
+        return ((record.supporter, ("supporter",)),)
+    if isinstance(record, Supervision):
+        if record.supporter_field == "supporter":
+            return ((record.supporters[0], ("supporter",)),)
+        return tuple((s, ("supporters", i)) for i, s in enumerate(record.supporters))
+    if record.kind == "group":
+        return tuple((s, ("facilitators", i)) for i, s in enumerate(record.facilitators))
+    return ((record.supporter, ("supporter",)),)
+
+
+def _activity(records: Records) -> Iterator[Meeting | Supervision | CpdEntry]:
+    yield from records.meetings
+    yield from records.supervision
+    yield from records.cpd
+
+
+# --- identity and layout ---------------------------------------------------
+
+def id_matches_file(records: Records, as_of: date) -> Iterator[Problem]:
+    """A supporter's id is its file name, so links and portfolios find it."""
+    seen: dict[str, Supporter] = {}
+    for s in records.supporters:
+        stem = Path(s.source.rel).stem
+        if s.id != stem:
+            yield s.source.problem(("id",), ERROR, "id-mismatch",
+                                   f"id '{s.id}' does not match the file name '{stem}'; "
+                                   f"rename the file to {s.id}.yaml or set id: {stem}")
+        if s.id in seen:
+            yield s.source.problem(("id",), ERROR, "duplicate-id",
+                                   f"id '{s.id}' is already used by {seen[s.id].source.display}; ids must be unique")
+        seen.setdefault(s.id, s)
+    programme = records.programme
+    if programme is None:
+        return
+    for field, items in (("competencies", programme.competencies), ("mandatory_training", programme.mandatory_training)):
+        counts = Counter(item.id for item in items)
+        for index, item in enumerate(items):
+            if counts[item.id] > 1 and [i.id for i in items].index(item.id) != index:
+                yield programme.source.problem((field, index, "id"), ERROR, "duplicate-id",
+                                               f"{field} id '{item.id}' is listed twice; ids must be unique")
+
+
+def dated_file_names(records: Records, as_of: date) -> Iterator[Problem]:
+    """Dated records live at <folder>/<YYYY or supporter>/<YYYY-MM-DD>-<slug>.yaml."""
+    for record in _activity(records):
+        parts = record.source.rel.split("/")
+        stem = Path(parts[-1]).stem
+        match = _STEM_DATE.match(stem)
+        iso = record.date.isoformat()
+        if len(parts) != 3 or not match:
+            folder = "<supporter-id>" if isinstance(record, CpdEntry) else "<YYYY>"
+            yield record.source.problem((), ERROR, "file-name",
+                                        f"file should be at {parts[0]}/{folder}/<YYYY-MM-DD>-<slug>.yaml "
+                                        f"(slug: lower-case words joined by hyphens)")
+            continue
+        if match.group(1) != iso:
+            yield record.source.problem(("date",), ERROR, "file-name",
+                                        f"date {iso} does not match the file name ({match.group(1)}); "
+                                        f"fix the date or rename the file")
+        if isinstance(record, CpdEntry):
+            if parts[1] != record.supporter:
+                yield record.source.problem(("supporter",), ERROR, "file-name",
+                                            f"supporter '{record.supporter}' does not match the folder "
+                                            f"cpd/{parts[1]}/; move the file to cpd/{record.supporter}/")
+        elif parts[1] != str(record.date.year):
+            yield record.source.problem(("date",), ERROR, "file-name",
+                                        f"a record dated {iso} belongs in {parts[0]}/{record.date.year}/, "
+                                        f"not {parts[0]}/{parts[1]}/")
+
+
+# --- references --------------------------------------------------------------
+
+def known_supporters(records: Records, as_of: date) -> Iterator[Problem]:
+    """Every supporter a record names has a file in supporters/."""
+    for record in _activity(records):
+        for supporter_id, field in _people(record):
+            if supporter_id not in records.supporter_files:
+                yield record.source.problem(field, ERROR, "unknown-supporter",
+                                            f"no supporter '{supporter_id}' (no supporters/{supporter_id}.yaml); "
+                                            f"check the spelling of the id")
+
+
+def known_competencies(records: Records, as_of: date) -> Iterator[Problem]:
+    """Competency ids come from programme.yaml's framework."""
+    if records.programme is None:
+        return
+    known = records.programme.competency_ids
+
+    def unknown(source, field, cid):
+        return source.problem(field, ERROR, "unknown-competency",
+                              f"'{cid}' is not a competency in programme.yaml; use one of its competencies ids")
+
+    for entry in records.cpd:
+        for i, cid in enumerate(entry.competencies):
+            if cid not in known:
+                yield unknown(entry.source, ("competencies", i), cid)
+    for s in records.supporters:
+        for cid in s.competencies_assessed:
+            if cid not in known:
+                yield unknown(s.source, ("competencies_assessed", cid), cid)
+        for i, goal in enumerate(s.development_plan):
+            if goal.competency and goal.competency not in known:
+                yield unknown(s.source, ("development_plan", i, "competency"), goal.competency)
+
+
+def known_training(records: Records, as_of: date) -> Iterator[Problem]:
+    """A CPD entry's ``mandatory`` names a mandatory_training id."""
+    if records.programme is None:
+        return
+    known = records.programme.training_ids
+    for entry in records.cpd:
+        if entry.mandatory and entry.mandatory not in known:
+            yield entry.source.problem(("mandatory",), ERROR, "unknown-training",
+                                       f"'{entry.mandatory}' is not in programme.yaml's mandatory_training; "
+                                       f"known: {', '.join(sorted(known)) or 'none'}")
+
+
+def evidence_files(records: Records, as_of: date) -> Iterator[Problem]:
+    """Evidence paths are relative, stay inside the records folder and exist."""
+    root = Path(records.root).resolve()
+    for entry in records.cpd:
+        for i, rel in enumerate(entry.evidence):
+            target = (root / rel).resolve()
+            if Path(rel).is_absolute() or (target != root and root not in target.parents):
+                yield entry.source.problem(("evidence", i), ERROR, "evidence-outside",
+                                           f"evidence '{rel}' points outside the records folder; "
+                                           f"copy the file under evidence/ and give its path from there")
+            elif not target.is_file():
+                yield entry.source.problem(("evidence", i), ERROR, "missing-evidence",
+                                           f"evidence file '{rel}' does not exist in the records folder")
+
+
+# --- dates -------------------------------------------------------------------
+
+def _past_dates(record) -> Iterator[tuple[tuple, date]]:
+    """(field path, date) of every date that records something that happened."""
+    if isinstance(record, Supporter):
+        for name in ("joined", "left", "induction_completed", "core_completed", "agreement_signed"):
+            value = getattr(record, name)
+            if value:
+                field = ("training", name) if name.endswith("completed") else (
+                    ("supervision", name) if name == "agreement_signed" else (name,))
+                yield field, value
+        if record.accreditation and record.accreditation.awarded:
+            yield ("training", "accreditation", "awarded"), record.accreditation.awarded
+        for cid, value in record.competencies_assessed.items():
+            yield ("competencies_assessed", cid), value
+        return
+    yield ("date",), record.date
+    if isinstance(record, Meeting) and record.debrief:
+        yield ("debrief", "date"), record.debrief.date
+    if isinstance(record, Supervision) and record.copy_given:
+        yield ("copy_given",), record.copy_given
+    for action in getattr(record, "actions", ()):
+        if action.done_on:
+            yield ("actions", action.index, "done"), action.done_on
+
+
+def no_future_dates(records: Records, as_of: date) -> Iterator[Problem]:
+    """What has happened cannot be dated after today (or --as-of)."""
+    for record in (*records.supporters, *_activity(records)):
+        for field, value in _past_dates(record):
+            if value > as_of:
+                yield record.source.problem(field, ERROR, "future-date",
+                                            f"{'.'.join(map(str, field))} {value} is after {as_of}; "
+                                            f"record things once they have happened")
+
+
+def within_membership(records: Records, as_of: date) -> Iterator[Problem]:
+    """Meetings, supervision and CPD fall between a supporter's joined and left dates."""
+    for record in _activity(records):
+        for supporter_id, field in _people(record):
+            supporter = records.by_id.get(supporter_id)
+            if supporter is None:
+                continue
+            if record.date < supporter.joined:
+                yield record.source.problem(("date",), ERROR, "before-joined",
+                                            f"dated {record.date}, before {supporter_id} joined ({supporter.joined})")
+            elif supporter.left and record.date > supporter.left:
+                yield record.source.problem(("date",), ERROR, "after-left",
+                                            f"dated {record.date}, after {supporter_id} left ({supporter.left})")
+    for s in records.supporters:
+        if s.left and s.left < s.joined:
+            yield s.source.problem(("left",), ERROR, "after-left", f"left {s.left} is before joined {s.joined}")
+
+
+# --- privacy -----------------------------------------------------------------
+
+def mentee_is_a_code(records: Records, as_of: date) -> Iterator[Problem]:
+    """Mentees appear only as initials (DK, D.K.) or a code (M-0042), never a name."""
+    for m in records.meetings:
+        if m.mentee is None or looks_like_code(m.mentee):
+            continue
+        yield m.source.problem(("mentee",), ERROR, "mentee-name",
+                               f"mentee '{m.mentee}' looks like a name; record initials (e.g. DK) "
+                               f"or a code (e.g. M-0042) only")
+
+
+def looks_like_code(value: str) -> bool:
+    """Initials in capitals, or anything with a digit (a code); not a word like a name."""
+    value = value.strip()
+    if _INITIALS.match(value) or any(ch.isdigit() for ch in value):
+        return True
+    return not any(len(word) >= 3 for word in _NAME_LIKE.findall(value))
+
+
+def _free_text(record) -> Iterator[tuple[tuple, str]]:
+    """(field path, text) of every free-text field where people write prose."""
+    names = {Supporter: ("notes",), Meeting: ("notes", "topic"), Supervision: ("notes",), CpdEntry: ("reflection",)}
+    for name in names[type(record)]:
+        value = getattr(record, name)
+        if value:
+            yield (name,), value
+    if isinstance(record, Meeting) and record.debrief and record.debrief.notes:
+        yield ("debrief", "notes"), record.debrief.notes
+    for action in getattr(record, "actions", ()):
+        yield ("actions", action.index, "action"), action.action
+        if action.outcome:
+            yield ("actions", action.index, "outcome"), action.outcome
+    for i, goal in enumerate(getattr(record, "development_plan", ())):
+        yield ("development_plan", i, "goal"), goal.goal
+
+
+def no_contact_details(records: Records, as_of: date) -> Iterator[Problem]:
+    """E-mail addresses and phone numbers identify people; keep them out of records."""
+    for record in (*records.supporters, *_activity(records)):
+        for field, text in _free_text(record):
+            for pattern, what in ((_EMAIL, "an e-mail address"), (_PHONE, "a phone number")):
+                if pattern.search(text):
+                    yield record.source.problem(field, ERROR, "personal-data",
+                                                f"{'.'.join(map(str, field))} contains {what}; remove it "
+                                                f"(records hold no contact details)")
+
+
+# --- best practice (warnings) ------------------------------------------------
+
+def lone_working_checked(records: Records, as_of: date) -> Iterator[Problem]:
+    """Community meetings need a lone-working check-in and check-out."""
+    for m in records.meetings:
+        if m.setting != "community":
+            continue
+        lone = m.lone_working
+        missing = [name for name in ("checked_in", "checked_out") if lone is None or getattr(lone, name) is None]
+        if missing:
+            field = ("lone_working",) if lone is not None else ("setting",)
+            yield m.source.problem(field, WARNING, "lone-working",
+                                   f"community meeting with no lone-working {' or '.join(missing)}; "
+                                   f"record lone_working.{missing[0]} (time as \"HH:MM\")")
+
+
+def debriefed_in_time(records: Records, as_of: date) -> Iterator[Problem]:
+    """Supporters debrief within debrief_within_days of each session they run."""
+    within = records.programme.debrief_within_days if records.programme else 2
+    for m in records.meetings:
+        if not m.needs_debrief:
+            continue
+        if m.debrief is None:
+            if (as_of - m.date).days > within:
+                yield m.source.problem(("date",), WARNING, "no-debrief",
+                                       f"no debrief recorded for this {m.kind} meeting "
+                                       f"(expected within {within} days); add debrief.date and method")
+        elif (m.debrief.date - m.date).days > within:
+            yield m.source.problem(("debrief", "date"), WARNING, "no-debrief",
+                                   f"debrief {(m.debrief.date - m.date).days} days after the meeting, "
+                                   f"later than the {within} days the programme aims for")
+        elif m.debrief.date < m.date:
+            yield m.source.problem(("debrief", "date"), ERROR, "debrief-before-meeting",
+                                   f"debrief dated {m.debrief.date}, before the meeting on {m.date}")
+
+
+def two_facilitators(records: Records, as_of: date) -> Iterator[Problem]:
+    """Best practice is for two people to facilitate a group."""
+    for m in records.meetings:
+        if m.kind == "group" and len(m.facilitators) < 2:
+            yield m.source.problem(("facilitators",), WARNING, "one-facilitator",
+                                   "group run by one facilitator; best practice is two, for safety and support")
+
+
+def supervision_actions_done(records: Records, as_of: date) -> Iterator[Problem]:
+    """Actions agreed in supervision are followed up by their due date."""
+    for s in records.supervision:
+        for action in s.actions:
+            if action.overdue(as_of):
+                yield s.source.problem(("actions", action.index, "due"), WARNING, "overdue-action",
+                                       f"action '{_short(action.action)}' was due {action.due} and is not done; "
+                                       f"mark it done (done: YYYY-MM-DD) or agree a new due date")
+
+
+def _short(text: str, limit: int = 50) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+RULES: tuple[Rule, ...] = (
+    id_matches_file,
+    dated_file_names,
+    known_supporters,
+    known_competencies,
+    known_training,
+    evidence_files,
+    no_future_dates,
+    within_membership,
+    mentee_is_a_code,
+    no_contact_details,
+    lone_working_checked,
+    debriefed_in_time,
+    two_facilitators,
+    supervision_actions_done,
+)
+
+
+def run_rules(records: Records, as_of: date) -> list[Problem]:
+    return [problem for rule in RULES for problem in rule(records, as_of)]
+
+
+__all__ = ["RULES", "run_rules", "looks_like_code", "Action"]

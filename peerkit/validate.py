@@ -1,0 +1,159 @@
+"""The JSON Schemas of the five record kinds, and plain-English schema errors.
+
+Schemas ship inside the package (``peerkit/schemas``, the repository's
+top-level ``schemas/``). Each is compiled once per process into a reused
+validator: re-checking the schema on every call costs ~30x more.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from typing import Any, Iterator
+
+import jsonschema
+from jsonschema import Draft202012Validator
+
+from .resources import data_dir
+
+KINDS = ("programme", "supporter", "meeting", "supervision", "cpd")
+
+_CODES = {
+    "required": "missing-field",
+    "additionalProperties": "unknown-field",
+    "type": "wrong-type",
+    "enum": "bad-value",
+    "const": "bad-value",
+    "format": "bad-format",
+    "pattern": "bad-format",
+    "propertyNames": "bad-format",
+    "uniqueItems": "duplicate-item",
+}
+_RANGE_TEXT = {
+    "minimum": lambda n: f"must be at least {n}",
+    "maximum": lambda n: f"must be at most {n}",
+    "exclusiveMinimum": lambda n: f"must be more than {n}",
+    "exclusiveMaximum": lambda n: f"must be less than {n}",
+    "minLength": lambda n: "must not be empty" if n == 1 else f"must be at least {n} characters long",
+    "maxLength": lambda n: f"must be at most {n} characters long",
+    "minItems": lambda n: f"must list at least {n} item{'s' if n != 1 else ''}",
+    "maxItems": lambda n: f"must list at most {n} item{'s' if n != 1 else ''}",
+}
+_RANGE = set(_RANGE_TEXT)
+_JSON_TYPES = {str: "text", bool: "true/false", int: "a whole number", float: "a number",
+               list: "a list", dict: "a mapping", type(None): "empty"}
+_WANTED = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
+           "array": "a list", "object": "a mapping of fields", "null": "empty"}
+
+
+def schema_text(kind: str) -> str:
+    """The schema of ``kind`` as JSON text (for ``peerkit schema`` and editors)."""
+    return (data_dir("schemas") / f"{kind}.schema.json").read_text(encoding="utf-8")
+
+
+@cache
+def schema(kind: str) -> dict:
+    return json.loads(schema_text(kind))
+
+
+@cache
+def validator(kind: str) -> Draft202012Validator:
+    return Draft202012Validator(schema(kind), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def schema_digest() -> str:
+    """Changes whenever any schema changes (part of the cache key)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for kind in KINDS:
+        digest.update(schema_text(kind).encode())
+    return digest.hexdigest()
+
+
+def iter_errors(kind: str, data: Any) -> Iterator[tuple[tuple, str, str]]:
+    """``(field_path, code, message)`` for every schema violation in ``data``."""
+    for error in _leaf_errors(validator(kind).iter_errors(data)):
+        yield from _explain(error)
+
+
+def _leaf_errors(errors) -> Iterator[jsonschema.ValidationError]:
+    """Flatten if/then/allOf wrappers so each real problem is reported once."""
+    for error in errors:
+        if error.validator in ("allOf", "if", "then", "else") and error.context:
+            yield from _leaf_errors(error.context)
+        else:
+            yield error
+
+
+def _name(path) -> str:
+    """``actions[2].due``: the field as a person would name it (items count from 1)."""
+    parts: list[str] = []
+    for step in path:
+        if isinstance(step, int):
+            parts.append(f"[{step + 1}]")
+        else:
+            parts.append(("." if parts else "") + str(step))
+    return "".join(parts) or "the record"
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else f"'{value}'"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _explain(error: jsonschema.ValidationError) -> Iterator[tuple[tuple, str, str]]:
+    path = tuple(error.absolute_path)
+    field = _name(path)
+    keyword = error.validator
+    code = _CODES.get(keyword, "out-of-range" if keyword in _RANGE else "invalid")
+    value = error.instance
+    if keyword == "required":
+        missing = [name for name in error.validator_value if name not in (value or {})]
+        for name in missing:
+            where = f" in {field}" if path else ""
+            yield path, code, f"missing required field '{name}'{where}; add it"
+        return
+    if keyword == "additionalProperties" and isinstance(value, dict):
+        allowed = sorted(error.schema.get("properties", {}))
+        for key in value:
+            if key in error.schema.get("properties", {}):
+                continue
+            if not allowed:
+                continue
+            guess = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f"did you mean '{guess[0]}'?" if guess else f"allowed: {', '.join(allowed)}"
+            yield path + (key,), code, f"unknown field '{key}'{' in ' + field if path else ''}; {hint}"
+        return
+    if keyword == "type":
+        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        want = " or ".join(_WANTED.get(w, w) for w in wanted)
+        got = _JSON_TYPES.get(type(value), type(value).__name__)
+        yield path, code, f"{field} should be {want}, but is {got} ({_show(value)})"
+        return
+    if keyword in ("enum", "const"):
+        options = error.validator_value if keyword == "enum" else [error.validator_value]
+        guess = difflib.get_close_matches(str(value), [str(o) for o in options], n=1)
+        hint = f"; did you mean '{guess[0]}'?" if guess else ""
+        yield path, code, f"{field} is {_show(value)}; expected one of: {', '.join(map(str, options))}{hint}"
+        return
+    if keyword == "format" and error.validator_value == "date":
+        yield path, code, f"{field} {_show(value)} is not a real date; use YYYY-MM-DD"
+        return
+    if keyword in ("pattern", "propertyNames"):
+        hint = error.schema.get("description") or f"must match {error.validator_value}"
+        if keyword == "propertyNames":
+            hint = (error.validator_value.get("description") if isinstance(error.validator_value, dict) else None) or ""
+            yield path, code, f"{field} has a key that is not a valid id: {error.message}. {hint}".strip()
+            return
+        yield path, code, f"{field} {_show(value)} is not in the right form: {hint}"
+        return
+    if keyword == "uniqueItems":
+        yield path, code, f"{field} lists the same item twice; remove the repeat"
+        return
+    if keyword in _RANGE:
+        yield path, code, f"{field} is {_show(value)}; it {_RANGE_TEXT[keyword](error.validator_value)}"
+        return
+    custom = error.schema.get("x-message") if keyword in ("not", "oneOf", "anyOf") else None
+    yield path, code, f"{field}: {custom or error.message}"
