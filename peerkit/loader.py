@@ -244,9 +244,9 @@ def load_file(path: Path, rel: str, display: str) -> LoadedFile:
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark = _unclosed_at(exc) or exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return fail(line, column, "yaml-syntax", _describe_yaml_error(exc))
+        return fail(line, column, "yaml-syntax", _describe_yaml_error(exc, text))
     except yaml.YAMLError as exc:
         return fail(1, 1, "yaml-syntax", str(exc).splitlines()[0])
     finally:
@@ -262,12 +262,31 @@ def load_file(path: Path, rel: str, display: str) -> LoadedFile:
     return loaded
 
 
-def _describe_yaml_error(exc: yaml.MarkedYAMLError) -> str:
+def _unclosed_at(exc: yaml.MarkedYAMLError) -> yaml.Mark | None:
+    """Where an unclosed quote or bracket was opened, or None.
+
+    libyaml notices one only where the file (or the flow) ends, often many
+    lines later; the line to fix is the one that opened it.
+    """
+    context = exc.context or ""
+    if context.startswith("while parsing a flow") or (
+            context.startswith("while scanning a quoted scalar") and "end of stream" in (exc.problem or "")):
+        return exc.context_mark
+    return None
+
+
+def _describe_yaml_error(exc: yaml.MarkedYAMLError, text: str) -> str:
     problem = exc.problem or exc.context or "invalid YAML"
     if "expected a single document" in str(exc):
         return "the file holds several YAML documents (---); keep one record per file"
-    if "'\\t'" in problem or "\\t" in problem:
+    mark = exc.problem_mark
+    if "tab character" in problem or (mark and text[mark.index:mark.index + 1] == "\t"):
         return "a tab character here; indent YAML with spaces, not tabs"
+    if _unclosed_at(exc):
+        if "quoted" in (exc.context or ""):
+            return "this quoted value has no closing quote; close it with the same quote mark"
+        bracket = "]" if "sequence" in (exc.context or "") else "}"
+        return f"this list or mapping is not closed: add the missing '{bracket}' (or a ',' between items)"
     if exc.context and exc.problem:
         return f"{exc.context}, {exc.problem}"
     return problem

@@ -17,6 +17,7 @@ from typing import Callable, Iterable, Iterator
 
 from .model import Action, CpdEntry, Meeting, Records, Supervision, Supporter
 from .problems import ERROR, WARNING, Problem
+from .validate import field_name
 
 Rule = Callable[[Records, date], Iterable[Problem]]
 
@@ -24,7 +25,9 @@ _STEM_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9][a-z0-9-]*$")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\w-])(?:\+44\s?\(?0?\)?\s?|\(?0)\d{2,4}\)?(?:[\s-]?\d){6,8}(?![\w-])")
 _INITIALS = re.compile(r"^(?:[A-Z]\.?\s?){1,4}$")
-_NAME_LIKE = re.compile(r"[A-Za-z]*[a-z][A-Za-z]*")
+# A word with a lower-case letter, or five or more capitals in a row (SARAH):
+# longer than initials can be, so a name typed in capitals.
+_NAME_LIKE = re.compile(r"[A-Za-z]*[a-z][A-Za-z]*|[A-Z]{5,}")
 
 
 def _people(record: Meeting | Supervision | CpdEntry) -> tuple[tuple[str, tuple], ...]:
@@ -194,7 +197,7 @@ def no_future_dates(records: Records, as_of: date) -> Iterator[Problem]:
         for field, value in _past_dates(record):
             if value > as_of:
                 yield record.source.problem(field, ERROR, "future-date",
-                                            f"{'.'.join(map(str, field))} {value} is after {as_of}; "
+                                            f"{field_name(field)} {value} is after {as_of}; "
                                             f"record things once they have happened")
 
 
@@ -260,7 +263,7 @@ def no_contact_details(records: Records, as_of: date) -> Iterator[Problem]:
             for pattern, what in ((_EMAIL, "an e-mail address"), (_PHONE, "a phone number")):
                 if pattern.search(text):
                     yield record.source.problem(field, ERROR, "personal-data",
-                                                f"{'.'.join(map(str, field))} contains {what}; remove it "
+                                                f"{field_name(field)} contains {what}; remove it "
                                                 f"(records hold no contact details)")
 
 

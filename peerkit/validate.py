@@ -87,7 +87,7 @@ def _leaf_errors(errors) -> Iterator[jsonschema.ValidationError]:
             yield error
 
 
-def _name(path) -> str:
+def field_name(path) -> str:
     """``actions[2].due``: the field as a person would name it (items count from 1)."""
     parts: list[str] = []
     for step in path:
@@ -105,7 +105,7 @@ def _show(value: Any) -> str:
 
 def _explain(error: jsonschema.ValidationError) -> Iterator[tuple[tuple, str, str]]:
     path = tuple(error.absolute_path)
-    field = _name(path)
+    field = field_name(path)
     keyword = error.validator
     code = _CODES.get(keyword, "out-of-range" if keyword in _RANGE else "invalid")
     value = error.instance

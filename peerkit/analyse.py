@@ -1,0 +1,343 @@
+"""Derived figures: due dates, hours, expiries, coverage, activity.
+
+Pure functions of (records, as_of). The dashboard, the portfolios and
+``peerkit due`` all read their numbers from here, so a figure means the same
+thing wherever it is shown.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cached_property
+
+from .html import day
+from .model import Action, CpdEntry, MandatoryTraining, Meeting, Records, Supervision, Supporter
+
+EXPIRY_WARNING_DAYS = 60
+ACTIVITY_MONTHS = 18
+TRAINING_VALID, TRAINING_EXPIRING, TRAINING_EXPIRED, TRAINING_NEVER = "valid", "expiring", "expired", "never done"
+ASSESSED, EVIDENCED, MISSING = "assessed", "evidenced", "missing"
+MEETING_KINDS = ("one-to-one", "group", "coordinator-one-to-one")
+SUPERVISION_TYPES = ("clinical", "managerial", "group", "peer")
+CPD_TYPES = ("course", "e-learning", "mooc", "workshop", "peer-led", "partner-training", "reading",
+             "conference", "shadowing", "other")
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def month_key(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def last_months(as_of: date, count: int) -> list[str]:
+    """``YYYY-MM`` of the ``count`` months ending with as_of's month, oldest first."""
+    first = add_months(as_of.replace(day=1), -(count - 1))
+    return [month_key(add_months(first, i)) for i in range(count)]
+
+
+@dataclass(frozen=True)
+class TrainingStatus:
+    training: MandatoryTraining
+    completed: date | None
+    valid_until: date | None
+    status: str
+    source: CpdEntry | None
+
+
+@dataclass(frozen=True)
+class OpenAction:
+    action: Action
+    supervision: Supervision
+
+    @property
+    def overdue_on(self) -> date | None:
+        return self.action.due
+
+
+@dataclass
+class SupporterSummary:
+    """What the coordinator needs to know about one supporter on as_of."""
+
+    supporter: Supporter
+    meetings: list[Meeting]
+    supervision: list[Supervision]
+    cpd: list[CpdEntry]
+    as_of: date
+    default_interval: int
+    cpd_target: float
+    mandatory: tuple[MandatoryTraining, ...]
+
+    @property
+    def interval_days(self) -> int:
+        return self.supporter.supervision_interval_days or self.default_interval
+
+    @cached_property
+    def last_supervision(self) -> date | None:
+        return max((s.date for s in self.supervision), default=None)
+
+    @cached_property
+    def next_supervision_due(self) -> date | None:
+        """Last supervision (or joining) plus the agreed interval; None when not expected."""
+        if not self.expects_supervision:
+            return None
+        start = self.last_supervision or self.supporter.joined
+        return start + timedelta(days=self.interval_days)
+
+    @property
+    def expects_supervision(self) -> bool:
+        """Only active supporters are owed supervision on a schedule."""
+        return self.supporter.status == "active"
+
+    @property
+    def supervision_overdue_days(self) -> int:
+        due = self.next_supervision_due
+        return (self.as_of - due).days if due and due < self.as_of else 0
+
+    @cached_property
+    def cpd_hours_12m(self) -> float:
+        since = self.as_of - timedelta(days=365)
+        return round(sum(c.hours for c in self.cpd if since < c.date <= self.as_of), 2)
+
+    @property
+    def cpd_on_target(self) -> bool:
+        return self.cpd_hours_12m >= self.cpd_target
+
+    @cached_property
+    def training(self) -> list[TrainingStatus]:
+        return [self._training_status(t) for t in self.mandatory]
+
+    def _training_status(self, training: MandatoryTraining) -> TrainingStatus:
+        done = [c for c in self.cpd if c.mandatory == training.id and c.date <= self.as_of]
+        latest = max(done, key=lambda c: c.date, default=None)
+        if latest is None:
+            return TrainingStatus(training, None, None, TRAINING_NEVER, None)
+        if training.renew_every_months is None:
+            return TrainingStatus(training, latest.date, None, TRAINING_VALID, latest)
+        valid_until = add_months(latest.date, training.renew_every_months)
+        if valid_until < self.as_of:
+            status = TRAINING_EXPIRED
+        elif (valid_until - self.as_of).days <= EXPIRY_WARNING_DAYS:
+            status = TRAINING_EXPIRING
+        else:
+            status = TRAINING_VALID
+        return TrainingStatus(training, latest.date, valid_until, status, latest)
+
+    @property
+    def training_counts(self) -> Counter:
+        return Counter(t.status for t in self.training)
+
+    @cached_property
+    def open_actions(self) -> list[OpenAction]:
+        return [OpenAction(a, s) for s in sorted(self.supervision, key=lambda s: s.date)
+                for a in s.actions if not a.done]
+
+    @property
+    def overdue_actions(self) -> list[OpenAction]:
+        return [a for a in self.open_actions if a.action.overdue(self.as_of)]
+
+    def coverage(self, competency_id: str) -> str:
+        if competency_id in self.supporter.competencies_assessed:
+            return ASSESSED
+        if any(competency_id in c.competencies for c in self.cpd):
+            return EVIDENCED
+        return MISSING
+
+    @cached_property
+    def history(self) -> list[tuple[date, str, object]]:
+        """Everything on record for this supporter, newest first."""
+        items = ([(m.date, "meeting", m) for m in self.meetings]
+                 + [(s.date, "supervision", s) for s in self.supervision]
+                 + [(c.date, "cpd", c) for c in self.cpd])
+        return sorted(items, key=lambda item: (item[0], item[1], item[2].source.rel), reverse=True)
+
+
+@dataclass(frozen=True)
+class Attention:
+    """One thing the coordinator should act on, pointing at the record that shows it."""
+
+    category: str
+    who: str  # supporter id, or "" when it is about the programme
+    message: str
+    path: str
+    when: date | None = None
+
+
+ATTENTION_CATEGORIES = (
+    "Overdue supervision",
+    "Mandatory training",
+    "Lone working",
+    "Debriefs",
+    "Group facilitation",
+    "Supervision actions",
+)
+# Check warnings that are also attention items, by code -> category.
+WARNING_CATEGORIES = {
+    "lone-working": "Lone working",
+    "no-debrief": "Debriefs",
+    "one-facilitator": "Group facilitation",
+    "overdue-action": "Supervision actions",
+}
+
+
+@dataclass
+class Analysis:
+    """Every derived figure of a programme on ``as_of``."""
+
+    records: Records
+    as_of: date
+    summaries: dict[str, SupporterSummary] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, records: Records, as_of: date) -> Analysis:
+        meetings, supervision, cpd = defaultdict(list), defaultdict(list), defaultdict(list)
+        for m in records.meetings:
+            for person in m.people:
+                meetings[person].append(m)
+        for s in records.supervision:
+            for person in s.supporters:
+                supervision[person].append(s)
+        for c in records.cpd:
+            cpd[c.supporter].append(c)
+        programme = records.programme
+        summaries = {
+            s.id: SupporterSummary(
+                supporter=s, meetings=meetings[s.id], supervision=supervision[s.id], cpd=cpd[s.id], as_of=as_of,
+                default_interval=programme.supervision_interval_days if programme else 42,
+                cpd_target=programme.cpd_target_hours if programme else 0,
+                mandatory=programme.mandatory_training if programme else (),
+            )
+            for s in sorted(records.supporters, key=lambda s: (s.name.casefold(), s.id))
+        }
+        return cls(records, as_of, summaries)
+
+    # --- supporters ------------------------------------------------------
+
+    @property
+    def status_counts(self) -> list[tuple[str, int]]:
+        counts = Counter(s.supporter.status for s in self.summaries.values())
+        return [(status, counts[status]) for status in ("active", "in-training", "applicant", "paused", "left")]
+
+    @property
+    def current(self) -> list[SupporterSummary]:
+        """Supporters still with the programme (not applicants, not left)."""
+        return [s for s in self.summaries.values() if s.supporter.status in ("active", "paused", "in-training")]
+
+    # --- needs attention ---------------------------------------------------
+
+    def attention(self, warnings=()) -> list[Attention]:
+        """Overdue supervision and training from the figures, the rest from check's warnings."""
+        items: list[Attention] = []
+        for s in self.summaries.values():
+            if s.supervision_overdue_days:
+                last = f"last on {day(s.last_supervision)}" if s.last_supervision else "never supervised"
+                items.append(Attention("Overdue supervision", s.supporter.id,
+                                       f"{s.supporter.name}: supervision due {day(s.next_supervision_due)} "
+                                       f"({s.supervision_overdue_days} days overdue; {last})",
+                                       s.supporter.source.display, s.next_supervision_due))
+            if s.supporter.status not in ("active", "paused"):
+                continue
+            for t in s.training:
+                if t.status in (TRAINING_EXPIRED, TRAINING_EXPIRING):
+                    verb = "expired on" if t.status == TRAINING_EXPIRED else "expires on"
+                    items.append(Attention("Mandatory training", s.supporter.id,
+                                           f"{s.supporter.name}: {t.training.title} {verb} {day(t.valid_until)}",
+                                           t.source.source.display if t.source else s.supporter.source.display,
+                                           t.valid_until))
+                elif t.status == TRAINING_NEVER and s.supporter.status == "active":
+                    items.append(Attention("Mandatory training", s.supporter.id,
+                                           f"{s.supporter.name}: {t.training.title} never done",
+                                           s.supporter.source.display, None))
+        for problem in warnings:
+            category = WARNING_CATEGORIES.get(problem.code)
+            if category:
+                items.append(Attention(category, "", problem.message, problem.path, None))
+        order = {c: i for i, c in enumerate(ATTENTION_CATEGORIES)}
+        return sorted(items, key=lambda a: (order[a.category], a.when or date.max, a.path, a.message))
+
+    # --- activity ------------------------------------------------------------
+
+    @cached_property
+    def months(self) -> list[str]:
+        return last_months(self.as_of, ACTIVITY_MONTHS)
+
+    @cached_property
+    def meetings_per_month(self) -> dict[str, dict[str, int]]:
+        """month -> kind -> count, over the last ACTIVITY_MONTHS months."""
+        table = {m: {k: 0 for k in MEETING_KINDS} for m in self.months}
+        for m in self.records.meetings:
+            row = table.get(month_key(m.date))
+            if row is not None and m.date <= self.as_of:
+                row[m.kind] += 1
+        return table
+
+    def _recent(self, day: date) -> bool:
+        return self.as_of - timedelta(days=365) < day <= self.as_of
+
+    @cached_property
+    def support_hours(self) -> dict[str, float]:
+        """Hours of peer support delivered (one-to-one and group), last 12 months and all time."""
+        delivered = [m for m in self.records.meetings if m.kind != "coordinator-one-to-one" and m.date <= self.as_of]
+        return {
+            "12 months": round(sum(m.duration_minutes for m in delivered if self._recent(m.date)) / 60, 1),
+            "all time": round(sum(m.duration_minutes for m in delivered) / 60, 1),
+        }
+
+    @cached_property
+    def group_attendance(self) -> dict[str, float]:
+        groups = [m for m in self.records.meetings if m.kind == "group" and self._recent(m.date)]
+        counted = [m.attendance for m in groups if m.attendance is not None]
+        return {
+            "groups": len(groups),
+            "attendances": sum(counted),
+            "average": round(sum(counted) / len(counted), 1) if counted else 0,
+        }
+
+    @cached_property
+    def supervision_by_type(self) -> list[tuple[str, int, int]]:
+        """(type, last 12 months, all time)."""
+        recent = Counter(s.type for s in self.records.supervision if self._recent(s.date))
+        total = Counter(s.type for s in self.records.supervision)
+        return [(t, recent[t], total[t]) for t in SUPERVISION_TYPES]
+
+    @cached_property
+    def cpd_hours_by_type(self) -> list[tuple[str, float, float]]:
+        """(type, hours in the last 12 months, hours all time)."""
+        recent: Counter = Counter()
+        total: Counter = Counter()
+        for c in self.records.cpd:
+            total[c.type] += c.hours
+            if self._recent(c.date):
+                recent[c.type] += c.hours
+        return [(t, round(recent[t], 1), round(total[t], 1)) for t in CPD_TYPES if total[t]]
+
+    # --- competencies --------------------------------------------------------
+
+    @property
+    def competency_people(self) -> list[SupporterSummary]:
+        """Whose competencies the coordinator plans learning for: active and in training."""
+        return [s for s in self.summaries.values() if s.supporter.status in ("active", "in-training", "paused")]
+
+    @cached_property
+    def coverage(self) -> list[tuple[SupporterSummary, list[str]]]:
+        competencies = self.records.programme.competencies if self.records.programme else ()
+        return [(s, [s.coverage(c.id) for c in competencies]) for s in self.competency_people]
+
+    @cached_property
+    def most_missing(self) -> list[tuple[object, int]]:
+        """(competency, how many lack it), the gaps shared by at least two people, most first."""
+        competencies = self.records.programme.competencies if self.records.programme else ()
+        missing = Counter()
+        for _, row in self.coverage:
+            for competency, state in zip(competencies, row):
+                if state == MISSING:
+                    missing[competency.id] += 1
+        ranked = sorted(competencies, key=lambda c: (-missing[c.id], c.title))
+        return [(c, missing[c.id]) for c in ranked if missing[c.id] >= 2]

@@ -1,0 +1,79 @@
+"""Geometry for the inline SVG charts (the template draws them).
+
+Charts are computed here, not with a charting library: a few rectangles are
+all a stacked bar chart needs, and the output stays small, offline and
+byte-for-byte deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+WIDTH, HEIGHT = 720, 240
+LEFT, RIGHT, TOP, BOTTOM = 36, 8, 12, 40
+
+
+@dataclass(frozen=True)
+class Segment:
+    x: float
+    y: float
+    width: float
+    height: float
+    series: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Tick:
+    y: float
+    value: int
+
+
+@dataclass(frozen=True)
+class Column:
+    x: float  # centre, for the label
+    label: str
+    total: int
+
+
+@dataclass(frozen=True)
+class StackedBars:
+    width: int
+    height: int
+    segments: list[Segment]
+    ticks: list[Tick]
+    columns: list[Column]
+    series: list[str]
+    baseline: float
+
+
+def _nice_max(value: int) -> int:
+    """A round upper bound for a four-step axis: 4 x (1, 2, 5, 10, 20, 50, ...)."""
+    step = 1
+    while 4 * step < value:
+        step = next(s * 10 ** k for k in range(12) for s in (1, 2, 5) if s * 10 ** k > step)
+    return 4 * step
+
+
+def stacked_bars(rows: dict[str, dict[str, int]], series: list[str], label=lambda key: key) -> StackedBars:
+    """Bars for ``rows`` (column key -> series -> count), stacked in ``series`` order."""
+    top = _nice_max(max((sum(r.values()) for r in rows.values()), default=0) or 1)
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    slot = plot_w / max(len(rows), 1)
+    bar_w = slot * 0.7
+    baseline = TOP + plot_h
+    segments, columns = [], []
+    for i, (key, counts) in enumerate(rows.items()):
+        x = LEFT + i * slot + (slot - bar_w) / 2
+        y = baseline
+        for s, name in enumerate(series):
+            n = counts.get(name, 0)
+            if not n:
+                continue
+            h = plot_h * n / top
+            y -= h
+            segments.append(Segment(round(x, 2), round(y, 2), round(bar_w, 2), round(h, 2), s,
+                                    f"{label(key)}: {n} {name}"))
+        columns.append(Column(round(x + bar_w / 2, 2), label(key), sum(counts.values())))
+    ticks = [Tick(round(baseline - plot_h * k / 4, 2), top * k // 4) for k in range(5)]
+    return StackedBars(WIDTH, HEIGHT, segments, ticks, columns, series, baseline)
