@@ -48,11 +48,10 @@ class StackedBars:
 
 
 def _nice_max(value: int) -> int:
-    """A round upper bound for a four-step axis: 4 x (1, 2, 5, 10, 20, 50, ...)."""
-    step = 1
-    while 4 * step < value:
-        step = next(s * 10 ** k for k in range(12) for s in (1, 2, 5) if s * 10 ** k > step)
-    return 4 * step
+    """A round upper bound for a four-step axis: 4 x (1, 2, 3, 4, 5, 10, 15, 20, 25, 30, 40, 50, 75, ...)."""
+    steps = (int(s * 10 ** k) for k in range(12) for s in (1, 1.5, 2, 2.5, 3, 4, 5, 7.5) if s * 10 ** k >= 1
+             and float(s * 10 ** k).is_integer())
+    return 4 * next(step for step in steps if 4 * step >= value)
 
 
 def stacked_bars(rows: dict[str, dict[str, int]], series: list[str], label=lambda key: key) -> StackedBars:

@@ -285,8 +285,11 @@ def _describe_yaml_error(exc: yaml.MarkedYAMLError, text: str) -> str:
     if _unclosed_at(exc):
         if "quoted" in (exc.context or ""):
             return "this quoted value has no closing quote; close it with the same quote mark"
-        bracket = "]" if "sequence" in (exc.context or "") else "}"
-        return f"this list or mapping is not closed: add the missing '{bracket}' (or a ',' between items)"
+        if "sequence" in (exc.context or ""):
+            return "this [ list is not closed: add the missing ']' (or a ',' between items)"
+        return "this { mapping is not closed: add the missing '}' (or a ',' between items)"
+    if "mapping values are not allowed" in problem:
+        return "a ': ' where no field can start; quote a value that contains ': ', or fix the indentation"
     if exc.context and exc.problem:
         return f"{exc.context}, {exc.problem}"
     return problem

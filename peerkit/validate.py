@@ -74,7 +74,12 @@ def schema_digest() -> str:
 
 def iter_errors(kind: str, data: Any) -> Iterator[tuple[tuple, str, str]]:
     """``(field_path, code, message)`` for every schema violation in ``data``."""
-    for error in _leaf_errors(validator(kind).iter_errors(data)):
+    errors = list(_leaf_errors(validator(kind).iter_errors(data)))
+    # A bad date breaks both its format and its pattern: say it once.
+    bad_dates = {tuple(e.absolute_path) for e in errors if e.validator == "format"}
+    for error in errors:
+        if error.validator == "pattern" and tuple(error.absolute_path) in bad_dates:
+            continue
         yield from _explain(error)
 
 
