@@ -254,6 +254,8 @@ def load_file(path: Path, rel: str, display: str) -> LoadedFile:
 
     for line, column, code, message in loader.issues:
         fail(line, column, code, message)
+    if data is None and not loader.issues:  # only comments, or a bare '---'
+        return fail(1, 1, "empty-file", "the file holds no fields; write the record's fields or delete it")
     if not isinstance(data, dict):
         what = "a list" if isinstance(data, list) else "a single value"
         return fail(1, 1, "not-mapping", f"a record must be a mapping of fields (key: value), not {what}")

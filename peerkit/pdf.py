@@ -39,4 +39,6 @@ def write_pdf(html: str, target: Path) -> None:
     """Render ``html`` (a self-contained page, CSS inline) to ``target``."""
     import weasyprint
 
-    weasyprint.HTML(string=html, base_url=str(target.parent) + "/", url_fetcher=_fetch_nothing).write_pdf(target)
+    # No base URL: evidence links stay relative ("evidence/..."), so the PDF
+    # works beside its evidence folder and does not embed this machine's paths.
+    weasyprint.HTML(string=html, base_url=None, url_fetcher=_fetch_nothing).write_pdf(target)

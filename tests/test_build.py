@@ -1,0 +1,124 @@
+"""peerkit build: the dashboard, atomic writes, refusal and determinism."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from peerkit.cli import main
+from sample import AS_OF, write_sample
+
+
+def build(records: Path, out: Path, *extra: str):
+    return CliRunner().invoke(main, ["build", str(records), "-o", str(out), "--as-of", AS_OF, *extra])
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    return write_sample(tmp_path / "records")
+
+
+def test_build_writes_dashboard_supporter_pages_and_portfolios(sample, tmp_path):
+    result = build(sample, tmp_path / "site")
+    assert result.exit_code == 0, result.output
+    files = snapshot(tmp_path / "site")
+    for rel in ["index.html", "assets/peerkit.css", "assets/peerkit.js", "supporters/amara.html",
+                "supporters/bex.html", "portfolios/amara/index.html", "portfolios/bex/index.html",
+                "portfolios/amara/evidence/amara/safeguarding.pdf"]:
+        assert rel in files, rel
+    assert "0 errors, 3 warnings" in result.output
+    assert re.search(r"built .*site/index.html: \d+ pages", result.output)
+
+
+def test_dashboard_lists_what_needs_attention(sample, tmp_path):
+    build(sample, tmp_path / "site")
+    html = (tmp_path / "site/index.html").read_text()
+    attention = html[html.index('id="attention"'):html.index('id="supporters"')]
+    # Amara agreed 28-day supervision; last session 20 Apr 2026 -> due 18 May, overdue on 30 Jun.
+    assert "Amara Okafor: supervision due 18 May 2026 (43 days overdue; last on 20 Apr 2026)" in attention
+    assert "Amara Okafor: Safeguarding adults expires on 20 Jul 2025" not in attention
+    assert "Amara Okafor: Safeguarding adults expires on 20 Jul 2026" in attention
+    assert "Amara Okafor: Equality and diversity never done" in attention
+    assert "group run by one facilitator" in attention and "2026-05-19-group-solo.yaml" in attention
+    assert "no debrief recorded" in attention and "2026-05-10-one-to-one-x7.yaml" in attention
+    assert "Shadow a group session" in attention
+
+
+def test_dashboard_escapes_and_sanitises_record_text(sample, tmp_path):
+    (sample / "supporters/bex.yaml").write_text(
+        "id: bex\nname: <b>Bex</b> <script>alert(1)</script>\nstatus: active\njoined: 2025-01-06\n"
+        "notes: |\n  **kind** <img src=x onerror=alert(2)> [x](javascript:alert(3))\n")
+    assert build(sample, tmp_path / "site").exit_code == 0
+    for page in ["index.html", "supporters/bex.html"]:
+        html = (tmp_path / "site" / page).read_text()
+        assert "<script>alert" not in html and "onerror" not in html and "javascript:" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<strong>kind</strong>" in (tmp_path / "site/supporters/bex.html").read_text()
+
+
+def test_same_records_and_as_of_give_byte_identical_sites(sample, tmp_path):
+    assert build(sample, tmp_path / "one").exit_code == 0
+    assert build(sample, tmp_path / "two").exit_code == 0
+    one, two = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
+    assert one.keys() == two.keys()
+    assert [k for k in one if one[k] != two[k]] == []
+
+
+def test_build_refuses_on_errors_and_leaves_the_old_site_intact(sample, tmp_path):
+    site = tmp_path / "site"
+    assert build(sample, site).exit_code == 0
+    before = snapshot(site)
+    (sample / "meetings/2026/2026-05-04-one-to-one-q9.yaml").write_text(
+        "date: 2026-05-04\nkind: one-to-one\nsupporter: nobody\nmentee: \"DK\"\nsetting: in-house\n"
+        "duration_minutes: 60\n")
+    result = build(sample, site)
+    assert result.exit_code == 1
+    assert "2026-05-04-one-to-one-q9.yaml:3:1: error: unknown-supporter" in result.output
+    assert "build refused" in result.output and "nothing was written" in result.output
+    assert snapshot(site) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["records", "site"]
+
+
+def test_build_never_replaces_a_folder_it_did_not_make(sample, tmp_path):
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.txt").write_text("years of work")
+    result = build(sample, precious)
+    assert result.exit_code == 1
+    assert "not empty and was not made by peerkit" in result.output
+    assert (precious / "thesis.txt").read_text() == "years of work"
+    result = build(sample, sample)
+    assert result.exit_code == 1 and "holds the records" in result.output
+
+
+def test_a_failed_render_leaves_the_previous_site_and_no_temporary_folder(sample, tmp_path):
+    """Break the build half-way (an unwritable path inside the site) and look at what is left."""
+    site = tmp_path / "site"
+    assert build(sample, site).exit_code == 0
+    before = snapshot(site)
+    script = (
+        "import sys, peerkit.site as s\n"
+        "real = s.render_supporter_page\n"
+        "calls = []\n"
+        "def flaky(a, i):\n"
+        "    calls.append(i)\n"
+        "    if len(calls) == 2: raise RuntimeError('disk full')\n"
+        "    return real(a, i)\n"
+        "s.render_supporter_page = flaky\n"
+        "from peerkit.cli import main\n"
+        "sys.argv = ['peerkit', 'build', sys.argv[1], '-o', sys.argv[2], '--as-of', sys.argv[3], '--no-pdf']\n"
+        "main()\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script, str(sample), str(site), AS_OF], capture_output=True, text=True)
+    assert run.returncode != 0 and "disk full" in run.stderr
+    assert snapshot(site) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["records", "site"]
