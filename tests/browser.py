@@ -28,15 +28,17 @@ def require_chromium() -> None:
 
 
 @contextmanager
-def chromium_page(width: int = 1280, height: int = 900):
-    """A fresh page; yields (page, console messages, page errors)."""
+def chromium_page(width: int = 1280, height: int = 900, javascript: bool = True):
+    """A fresh page; yields (page, console messages, page errors and dialogs)."""
     require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
-            page = browser.new_page(viewport={"width": width, "height": height})
+            context = browser.new_context(viewport={"width": width, "height": height},
+                                          java_script_enabled=javascript)
+            page = context.new_page()
             console: list[str] = []
             errors: list[str] = []
             page.on("console", lambda message: console.append(message.text))
