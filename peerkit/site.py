@@ -140,16 +140,21 @@ def write_portfolio(writer: SiteWriter, portfolio: Portfolio, records_root: Path
     return 1
 
 
+def _pdf_possible(wanted: bool, report: BuildReport) -> bool:
+    """Whether to write PDFs; when wanted but impossible, say once how to get them."""
+    reason = pdf.unavailable_reason() if wanted else None
+    if reason:
+        report.warnings.append(pdf.HOW_TO_GET_PDFS.format(reason=reason))
+    return wanted and reason is None
+
+
 def build_site(check: CheckResult, as_of: date, out: Path, *, make_pdf: bool = True,
                progress: Callable[[Iterator], Iterator] = lambda items: items) -> BuildReport:
     """Write the dashboard, a page per supporter and every portfolio to ``out``."""
     records = check.records
     analysis = Analysis.of(records, as_of)
     report = BuildReport()
-    reason = pdf.unavailable_reason() if make_pdf else None
-    if reason:
-        report.warnings.append(pdf.HOW_TO_GET_PDFS.format(reason=reason))
-        make_pdf = False
+    make_pdf = _pdf_possible(make_pdf, report)
     with swap_into(out, Path(records.root)) as writer:
         writer.write("index.html", render_dashboard(analysis, check))
         writer.write("assets/peerkit.css", asset("peerkit.css"))
@@ -169,10 +174,7 @@ def build_portfolio(check: CheckResult, as_of: date, supporter_id: str, out: Pat
         known = ", ".join(sorted(analysis.summaries)) or "none"
         raise BuildError(f"no supporter '{supporter_id}' in the records; known ids: {known}")
     report = BuildReport()
-    reason = pdf.unavailable_reason() if make_pdf else None
-    if reason:
-        report.warnings.append(pdf.HOW_TO_GET_PDFS.format(reason=reason))
-        make_pdf = False
+    make_pdf = _pdf_possible(make_pdf, report)
     with swap_into(out, Path(check.records.root)) as writer:
         report.pdfs = write_portfolio(writer, portfolio_for(analysis, supporter_id), Path(check.records.root), "",
                                       make_pdf)
