@@ -1,0 +1,1694 @@
+#!/usr/bin/env python3
+"""Generate peerkit records: the demo programme or a benchmark corpus.
+
+    python benchmarks/generate.py --demo [--seed S] [--force] DIR
+    python benchmarks/generate.py --files N [--seed S] [--force] DIR
+
+``--demo`` writes the realistic demo programme shipped in ``records/``: 14 supporters,
+24 months of meetings, supervision and CPD up to the fixed "as of" date 2026-11-20, clean
+except for four deliberate best-practice warnings (see ``inject_demo_flaws``).
+
+``--files N`` writes a benchmark corpus of about N files (within a few per cent) with the
+same shapes; the number of supporters and years of history grow with N.
+
+Output is deterministic: the same arguments give byte-identical files. Only the standard
+library is used (PyYAML is not needed to write; the YAML is emitted by hand so that
+quoting, key order and line layout are exactly what reviewers see in diffs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import re
+import shutil
+import sys
+import time
+from calendar import monthrange
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Iterable, Sequence
+
+AS_OF = date(2026, 11, 20)
+DEMO_START = date(2024, 11, 21)
+DAY = timedelta(days=1)
+
+# --------------------------------------------------------------------------------------
+# Programme frameworks
+# --------------------------------------------------------------------------------------
+
+PROGRAMME_NAME = "Thames Valley Positive Voices Peer Mentoring"
+ORGANISATION = "Positive Voices Community Interest Company"
+
+#: (id, title, renew_every_months or None, description)
+MANDATORY_TRAINING: list[tuple[str, str, int | None, str]] = [
+    ("safeguarding-adults", "Safeguarding adults (level 2)", 36,
+     "Recognising abuse and neglect and how to raise a concern."),
+    ("safeguarding-children", "Safeguarding children and young people (level 2)", 36,
+     "Required because mentees may be parents or carers."),
+    ("confidentiality-gdpr", "Confidentiality and data protection (UK GDPR)", 12,
+     "Annual data security awareness refresher."),
+    ("lone-working", "Lone working and personal safety", 24,
+     "Check-in and check-out, risk assessment of community venues."),
+    ("health-and-safety", "Health and safety", 24, "Organisational health and safety induction."),
+    ("equality-diversity", "Equality, diversity and inclusion", None,
+     "Completed once, at induction."),
+]
+MANDATORY_IDS = [m[0] for m in MANDATORY_TRAINING]
+RENEWAL = {m[0]: m[2] for m in MANDATORY_TRAINING}
+
+#: National Standards for Peer Support in HIV competencies: (id, title, group)
+COMPETENCIES: list[tuple[str, str, str]] = [
+    ("hiv-treatments", "Basic knowledge of HIV and treatments", "Knowledge"),
+    ("wellbeing-self-management", "Insight into wellbeing and self-management strategies",
+     "Knowledge"),
+    ("sexual-health", "Practical knowledge of sexual health", "Knowledge"),
+    ("long-term-conditions", "Self-management and long-term condition management", "Knowledge"),
+    ("safeguarding", "Understanding of safeguarding", "Knowledge"),
+    ("diversity", "Recognising diversity and knowing how to work with it", "Personal qualities"),
+    ("cross-cultural-communication", "Cross-cultural awareness and communication",
+     "Personal qualities"),
+    ("safety", "Ensuring safety for all parties", "Skills"),
+    ("listening-communication", "Effective listening and communication skills", "Skills"),
+    ("confidentiality-boundaries", "Understanding of confidentiality and boundaries", "Skills"),
+    ("monitoring-records", "Monitoring and evaluation, and keeping accurate records", "Skills"),
+    ("smart-goals", "SMART goal setting and action planning with mentees", "Skills"),
+    ("starting-ending", "Starting and ending the peer support relationship", "Skills"),
+    ("reproductive-health", "Reproductive health needs and choices", "Keeping up to date"),
+    ("safer-sex", "Safer sex and risk reduction", "Keeping up to date"),
+    ("drugs-alcohol", "Current approaches to drug and alcohol use", "Keeping up to date"),
+    ("signposting", "Signposting to further support and information", "Keeping up to date"),
+    ("advocacy", "Being an advocate", "Keeping up to date"),
+    ("group-facilitation", "Facilitating peer support groups", "Group work"),
+]
+CORE_COMPETENCIES = [c[0] for c in COMPETENCIES[:13]]
+
+SUPERVISORS = {
+    "coordinator": "Helen Marsh",
+    "senior-peer": "Tendai Moyo",
+    "clinical": "Dr Priya Raman",
+}
+
+# --------------------------------------------------------------------------------------
+# Small YAML emitter
+# --------------------------------------------------------------------------------------
+
+
+class Quoted(str):
+    """A string that is always written double-quoted (times, mentee codes)."""
+
+
+class Markdown(str):
+    """Markdown text, written as a literal block scalar (``key: |``)."""
+
+
+_PLAIN_RE = re.compile(r"^[A-Za-z\u00c0-\u024f][\w\u00c0-\u024f ,.'()/&+-]*$")
+_YAML11_WORDS = frozenset({"y", "n", "yes", "no", "true", "false", "on", "off", "null"})
+
+
+def yaml_scalar(value: Any) -> str:
+    """Render one scalar. Strings stay plain only when YAML 1.1 and 1.2 read them back as-is."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if isinstance(value, Quoted):
+        return json.dumps(str(value), ensure_ascii=False)
+    if isinstance(value, str):
+        if (_PLAIN_RE.match(value) and value.lower() not in _YAML11_WORDS
+                and value == value.strip() and "  " not in value):
+            return value
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    raise TypeError(f"cannot emit {type(value).__name__}")
+
+
+def _emit_block(pad: str, key: str, text: str, out: list[str]) -> None:
+    """Append ``key: |`` and the indented lines of ``text``."""
+    assert text and not text[0].isspace(), "block scalars must not start with whitespace"
+    out.append(f"{pad}{key}: |")
+    inner = pad + "  "
+    for line in text.rstrip("\n").split("\n"):
+        out.append(inner + line if line else "")
+
+
+def _emit_mapping(mapping: dict[str, Any], indent: int, out: list[str]) -> None:
+    """Append the lines of ``mapping`` at ``indent`` spaces, keeping insertion order."""
+    pad = " " * indent
+    for key, value in mapping.items():
+        if isinstance(value, Markdown):
+            _emit_block(pad, key, value, out)
+        elif isinstance(value, dict):
+            if not value:
+                out.append(f"{pad}{key}: {{}}")
+                continue
+            out.append(f"{pad}{key}:")
+            _emit_mapping(value, indent + 2, out)
+        elif isinstance(value, list):
+            if not value:
+                out.append(f"{pad}{key}: []")
+                continue
+            out.append(f"{pad}{key}:")
+            _emit_sequence(value, indent + 2, out)
+        else:
+            out.append(f"{pad}{key}: {yaml_scalar(value)}")
+
+
+def _emit_sequence(items: list[Any], indent: int, out: list[str]) -> None:
+    """Append a block sequence; mappings inside start on the ``- `` line."""
+    pad = " " * indent
+    for item in items:
+        if isinstance(item, dict):
+            start = len(out)
+            _emit_mapping(item, indent + 2, out)
+            out[start] = pad + "- " + out[start][indent + 2:]
+        else:
+            out.append(f"{pad}- {yaml_scalar(item)}")
+
+
+def dump_yaml(record: dict[str, Any]) -> str:
+    """Serialise one record as YAML text with a trailing newline."""
+    out: list[str] = []
+    _emit_mapping(record, 0, out)
+    return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------------------
+# Markdown helpers
+# --------------------------------------------------------------------------------------
+
+
+def wrap(text: str, width: int = 78, indent: str = "", first: str = "") -> list[str]:
+    """Greedy word wrap (much faster than textwrap for our short paragraphs)."""
+    lines: list[str] = []
+    current = first
+    base = len(first)
+    for word in text.split():
+        if len(current) > base and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = indent + word
+            base = len(indent)
+        elif len(current) > base:
+            current += " " + word
+        else:
+            current += word
+    if len(current) > base:
+        lines.append(current)
+    return lines
+
+
+def markdown(*blocks: str | list[str]) -> Markdown:
+    """Build markdown from paragraphs (str) and bullet lists (list of str)."""
+    out: list[str] = []
+    for block in blocks:
+        if not block:
+            continue
+        if out:
+            out.append("")
+        if isinstance(block, list):
+            for bullet in block:
+                out.extend(wrap(bullet, indent="  ", first="- "))
+        else:
+            out.extend(wrap(block))
+    return Markdown("\n".join(out) + "\n")
+
+
+# --------------------------------------------------------------------------------------
+# Placeholder evidence: a tiny valid one-page PDF
+# --------------------------------------------------------------------------------------
+
+
+def _pdf_text(text: str) -> bytes:
+    """Escape text for a PDF literal string (WinAnsi / Latin-1)."""
+    raw = text.encode("latin-1", "replace")
+    return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+
+
+def make_pdf(title: str, lines: Sequence[str]) -> bytes:
+    """Return a minimal, valid single-page A4 PDF showing a title and some lines."""
+    ops = [b"BT", b"/F1 20 Tf", b"72 760 Td", b"(" + _pdf_text(title) + b") Tj", b"/F1 12 Tf"]
+    for line in lines:
+        ops += [b"0 -24 Td", b"(" + _pdf_text(line) + b") Tj"]
+    ops.append(b"ET")
+    stream = b"\n".join(ops)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    body = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        body += b"%010d 00000 n \n" % offset
+    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(body)
+
+
+# --------------------------------------------------------------------------------------
+# Dates
+# --------------------------------------------------------------------------------------
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus a number of calendar months (clamped to the month's end)."""
+    years, month0 = divmod(day.month - 1 + months, 12)
+    year = day.year + years
+    return date(year, month0 + 1, min(day.day, monthrange(year, month0 + 1)[1]))
+
+
+CLOSED_DAYS = frozenset({(12, 25), (12, 26), (1, 1)})
+
+
+def is_working_day(day: date) -> bool:
+    """Monday to Friday, except Christmas Day, Boxing Day and New Year's Day."""
+    return day.weekday() < 5 and (day.month, day.day) not in CLOSED_DAYS
+
+
+def weekday_within(day: date, lo: date, hi: date) -> date:
+    """Move ``day`` to the nearest working day that stays inside ``[lo, hi]``."""
+    if is_working_day(day):
+        return day
+    for step in range(1, 6):
+        for candidate in (day - timedelta(days=step), day + timedelta(days=step)):
+            if lo <= candidate <= hi and is_working_day(candidate):
+                return candidate
+    return day
+
+
+def spread_dates(rng: random.Random, lo: date, hi: date, n: int) -> list[date]:
+    """``n`` sorted weekdays in ``[lo, hi]``, one in each of n equal slots (stratified)."""
+    span = (hi - lo).days
+    if n <= 0 or span < 0:
+        return []
+    slot = (span + 1) / n
+    days = []
+    for i in range(n):
+        offset = int(i * slot + rng.random() * slot)
+        days.append(weekday_within(lo + timedelta(days=min(offset, span)), lo, hi))
+    days.sort()
+    return days
+
+
+def clamp(day: date, lo: date, hi: date) -> date:
+    """``day`` limited to ``[lo, hi]``."""
+    return max(lo, min(day, hi))
+
+
+def apportion(total: int, weights: Sequence[float]) -> list[int]:
+    """Split ``total`` into integers proportional to ``weights`` (largest remainder)."""
+    weight_sum = sum(weights)
+    if total <= 0 or weight_sum <= 0:
+        return [0] * len(weights)
+    shares = [total * w / weight_sum for w in weights]
+    counts = [int(s) for s in shares]
+    order = sorted(range(len(weights)), key=lambda i: (counts[i] - shares[i], i))
+    for i in order[: total - sum(counts)]:
+        counts[i] += 1
+    return counts
+
+
+def lower_first(text: str) -> str:
+    """Lower-case the first letter for use mid-sentence, unless it starts an acronym."""
+    if len(text) > 1 and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def slugify(text: str, max_words: int = 6) -> str:
+    """Lower-case, hyphenated slug of the first few words of ``text``."""
+    words = re.sub(r"[^a-z0-9]+", " ", text.lower()).split()[:max_words]
+    while len(words) > 1 and words[-1] in _SLUG_STOPWORDS:
+        words.pop()
+    return "-".join(words) or "record"
+
+
+_SLUG_STOPWORDS = frozenset({"a", "and", "for", "in", "of", "the", "to", "with"})
+
+
+# --------------------------------------------------------------------------------------
+# Supporters
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Person:
+    """One supporter plus the derived dates the activity generators need."""
+
+    id: str
+    name: str
+    status: str
+    joined: date
+    roles: tuple[str, ...] = ()
+    left: date | None = None
+    pause_from: date | None = None
+    interval_days: int | None = None
+    supervisor: str = SUPERVISORS["coordinator"]
+    level: int = 2
+    one_to_one_per_month: float = 1.0
+    streams: int = 1
+    notes: str = ""
+    goals: list[tuple[str, str | None, str]] = field(default_factory=list)
+    # scenario switches (demo)
+    overdue_supervision: bool = False
+    mandatory_dates: dict[str, list[date]] = field(default_factory=dict)
+    skip_mandatory: tuple[str, ...] = ()
+    # derived by derive_dates()
+    induction: date | None = None
+    core: date | None = None
+    awarded: date | None = None
+    agreement: date | None = None
+    active_from: date | None = None
+    active_to: date | None = None
+    record_end: date = AS_OF
+
+    @property
+    def trained(self) -> bool:
+        """True once core training is complete (may supervise, meet mentees)."""
+        return self.core is not None
+
+    @property
+    def initials(self) -> str:
+        """Initials of the supporter's name, e.g. ``AO``."""
+        return "".join(part[0] for part in self.name.split()).upper()
+
+    def active_on(self, day: date) -> bool:
+        """True if the supporter may run a session on ``day``."""
+        return self.active_from is not None and self.active_from <= day <= self.active_to
+
+
+def derive_dates(person: Person, rng: random.Random, history_start: date) -> None:
+    """Fill training, agreement and activity-window dates from ``joined`` and the status."""
+    end = person.left - DAY if person.left else AS_OF
+    person.record_end = end
+    if person.status == "applicant":
+        return
+    def later(day: date, lo: int, hi: int) -> date:
+        return weekday_within(day + timedelta(days=rng.randint(lo, hi)), day + DAY, AS_OF)
+
+    person.induction = min(later(person.joined, 5, 20), end)
+    if person.status == "in-training":
+        return
+    person.core = later(person.induction, 35, 70)
+    awarded = later(person.core, 30, 80)
+    person.awarded = awarded if awarded <= end else None
+    person.agreement = later(person.core, 0, 10)
+    person.active_from = max(history_start, person.agreement + timedelta(days=rng.randint(3, 14)))
+    if person.left:
+        person.active_to = person.left - timedelta(days=3)
+    elif person.pause_from:
+        person.active_to = person.pause_from - DAY
+    else:
+        person.active_to = AS_OF
+    if person.active_from > person.active_to:
+        person.active_from = person.active_to = None
+
+
+def demo_people() -> list[Person]:
+    """The 14 supporters of the demo programme, with their scenario switches."""
+    P = Person
+    return [
+        P("amara-okafor", "Amara Okafor", "active", date(2021, 3, 8), ("one-to-one", "group"),
+          level=3, one_to_one_per_month=1.3, streams=2,
+          notes="Senior peer mentor. Co-facilitates the drop-in and the women's group.\n\n"
+                "Speaks Igbo and English; often matched with newly arrived mentees.",
+          goals=[("Mentor a newly trained peer supporter", "listening-communication", "achieved"),
+                 ("Co-design a session on ageing well with HIV",
+                  "long-term-conditions", "in-progress")]),
+        P("daniel-kowalski", "Daniel Kowalski", "active", date(2023, 1, 16),
+          ("one-to-one", "telephone"), interval_days=28, one_to_one_per_month=1.2,
+          notes="Agreed four-weekly supervision while building a larger telephone caseload.",
+          goals=[("Build confidence with telephone-only support",
+                  "listening-communication", "achieved"),
+                 ("Learn more about chemsex and harm reduction", "drugs-alcohol", "in-progress")]),
+        P("grace-mensah", "Grace Mensah", "active", date(2019, 9, 2), ("one-to-one", "group"),
+          supervisor=SUPERVISORS["senior-peer"], level=3, one_to_one_per_month=0.7,
+          notes="Longest-serving peer mentor. Leads on ground rules and group agreements.",
+          goals=[("Lead a peer-led learning session on group boundaries",
+                  "group-facilitation", "achieved"),
+                 ("Represent mentees' views at the clinic patient forum",
+                  "advocacy", "in-progress")]),
+        P("tom-whitfield", "Tom Whitfield", "active", date(2022, 6, 13), ("telephone", "online"),
+          one_to_one_per_month=1.1, skip_mandatory=("lone-working",),
+          notes="Telephone and online support only (evenings). Does not meet mentees in "
+                "person, so has not taken the lone working course.",
+          goals=[("Set clearer boundaries around message response times",
+                  "confidentiality-boundaries", "achieved"),
+                 ("Complete a course on online support", "safety", "planned")]),
+        P("farah-siddiqui", "Farah Siddiqui", "active", date(2023, 9, 11),
+          ("one-to-one", "online", "group"), one_to_one_per_month=0.9,
+          notes="Speaks Urdu and Punjabi. Co-facilitates the women's group.",
+          goals=[("Co-facilitate the women's group", "group-facilitation", "achieved"),
+                 ("Learn about pregnancy and infant feeding guidance",
+                  "reproductive-health", "in-progress")]),
+        P("kwame-asante", "Kwame Asante", "active", date(2020, 2, 3), ("one-to-one", "group"),
+          level=3, one_to_one_per_month=0.9, overdue_supervision=True,
+          notes="Works shifts; supervision is booked around his rota.",
+          goals=[("Support mentees to set SMART goals in the first session",
+                  "smart-goals", "achieved"),
+                 ("Apply for a paid peer support worker post", None, "planned")]),
+        P("siobhan-doyle", "Siobhan Doyle", "active", date(2022, 10, 3), ("one-to-one", "group"),
+          one_to_one_per_month=0.8,
+          mandatory_dates={"confidentiality-gdpr": [date(2025, 8, 14)]},
+          notes="Interested in advocacy and welfare rights.",
+          goals=[("Improve record keeping after community meetings",
+                  "monitoring-records", "in-progress"),
+                 ("Learn more about benefits and housing signposting",
+                  "signposting", "achieved")]),
+        P("marcus-campbell", "Marcus Campbell", "active", date(2021, 11, 15),
+          ("one-to-one", "telephone"), one_to_one_per_month=1.0,
+          mandatory_dates={"lone-working": [date(2024, 12, 9)]},
+          notes="Mostly meets mentees in the community (cafes and libraries).",
+          goals=[("Refresh safeguarding escalation routes", "safeguarding", "achieved"),
+                 ("Handle endings well with longer-term mentees",
+                  "starting-ending", "in-progress")]),
+        P("ioana-popescu", "Ioana Popescu", "active", date(2025, 5, 6), ("one-to-one", "online"),
+          interval_days=28, one_to_one_per_month=0.9,
+          notes="Joined in 2025. Four-weekly supervision for the first year in role.",
+          goals=[("Complete the core peer mentoring accreditation",
+                  "listening-communication", "achieved"),
+                 ("Build cross-cultural communication skills",
+                  "cross-cultural-communication", "in-progress")]),
+        P("jamal-hussain", "Jamal Hussain", "paused", date(2020, 6, 15), ("one-to-one", "group"),
+          pause_from=date(2026, 6, 29), one_to_one_per_month=0.9,
+          notes="Paused from the end of June 2026 for health reasons; keeping in touch "
+                "through managerial supervision. Plans to return in the new year.",
+          goals=[("Return to one-to-one work with a reduced caseload",
+                  "wellbeing-self-management", "planned"),
+                 ("Co-facilitate the drop-in group", "group-facilitation", "achieved")]),
+        P("bethan-price", "Bethan Price", "left", date(2022, 2, 7), ("one-to-one", "group"),
+          left=date(2025, 8, 29), one_to_one_per_month=1.0,
+          notes="Left in August 2025 to take up a paid peer support worker post in the NHS.",
+          goals=[("Apply for a paid peer support worker post", None, "achieved")]),
+        P("rui-fernandes", "Rui Fernandes", "left", date(2023, 4, 17), ("one-to-one", "telephone"),
+          left=date(2025, 3, 14), one_to_one_per_month=0.9,
+          notes="Moved out of the area in March 2025.",
+          goals=[("Learn about safer sex and PrEP conversations", "safer-sex", "dropped")]),
+        P("chiamaka-eze", "Chiamaka Eze", "in-training", date(2026, 9, 14), ("one-to-one",),
+          notes="On the autumn 2026 core training course.",
+          goals=[("Complete core training and the accreditation module",
+                  "listening-communication", "in-progress")]),
+        P("owen-llewellyn", "Owen Llewellyn", "applicant", date(2026, 11, 2),
+          notes="Application received; assessment conversation booked."),
+    ]
+
+
+FIRST_NAMES = (
+    "Aisha Amir Anna Aaron Abena Adam Adaeze Ahmed Alex Alicia Ana Andrzej Ayo Beatriz Ben "
+    "Bilal Blessing Callum Carmen Catherine Chen Chloe Chinedu Ciaran Dami Dean Deborah Dev "
+    "Efua Elena Eleni Emeka Emma Esther Fatima Femi Finn Folake Gareth Hana Hassan Imran "
+    "Isaac Isla Jade Jakub James Jasmine Javier Joanna Jonah Joseph Kai Kamala Karen Kemi "
+    "Kofi Lamar Laura Leon Lina Luca Maya Mei Mercy Michael Mohammed Nadia Naomi Niamh Nikhil "
+    "Nkechi Noah Olu Oscar Patience Paul Precious Rachel Rhys Rohan Rosa Ruth Sade Samuel "
+    "Sana Sean Shanice Simone Sofia Stefan Tariq Temi Thandiwe Theo Tunde Victor Wei Yusuf Zainab"
+).split()
+LAST_NAMES = (
+    "Adebayo Afolabi Ahmed Ali Anderson Appiah Baker Banda Bennett Bhatt Boateng Brennan "
+    "Brown Byrne Chen Chowdhury Clarke Cooper Costa Daley Davies Dlamini Edwards Evans "
+    "Fernandes Fitzgerald Ford Gallagher Ghosh Green Griffiths Hall Hamid Harris Hughes "
+    "Ibrahim Iqbal Jackson James Jones Kamara Kaur Kelly Khan Kowalczyk Lewis Lopez Lynch "
+    "Mahmood Malik Martin Mensah Mitchell Moore Morgan Murphy Mwangi Nguyen Novak Nowak "
+    "Obi Okonkwo Oliveira Osei Owusu Parker Patel Phillips Price Rahman Reid Roberts "
+    "Robinson Rossi Santos Shah Silva Singh Smith Sullivan Taylor Thomas Thompson Turner "
+    "Walker Walsh Ward Watson White Williams Wilson Wood Wright Yeboah Young Zhang"
+).split()
+
+SUPPORTER_NOTES = (
+    "Prefers daytime sessions.",
+    "Available evenings and some weekends.",
+    "Speaks two community languages; often matched with newly arrived mentees.",
+    "Interested in moving into a paid peer role.",
+    "Keen on group work and peer-led learning.",
+    "Works part time; limited to two mentees at once.",
+)
+
+GOALS: list[tuple[str, str | None]] = [
+    ("Co-facilitate the drop-in group", "group-facilitation"),
+    ("Complete an advanced HIV treatments course", "hiv-treatments"),
+    ("Build confidence with telephone support", "listening-communication"),
+    ("Learn more about benefits and housing signposting", "signposting"),
+    ("Support mentees to set SMART goals in the first session", "smart-goals"),
+    ("Handle endings well with longer-term mentees", "starting-ending"),
+    ("Improve record keeping after community meetings", "monitoring-records"),
+    ("Understand chemsex and drug-related harm", "drugs-alcohol"),
+    ("Refresh safeguarding knowledge and escalation routes", "safeguarding"),
+    ("Build cross-cultural communication skills", "cross-cultural-communication"),
+    ("Represent mentees' views at the clinic patient forum", "advocacy"),
+    ("Apply for a paid peer support worker post", None),
+]
+
+
+def bench_people(rng: random.Random, count: int, history_start: date) -> list[Person]:
+    """Random supporters joining and leaving over the benchmark's history."""
+    people: list[Person] = []
+    used: set[str] = set()
+    history_days = (AS_OF - history_start).days
+    role_sets = [("one-to-one",), ("one-to-one", "group"), ("one-to-one", "telephone"),
+                 ("telephone", "online"), ("one-to-one", "online", "group"),
+                 ("one-to-one", "telephone", "group")]
+    for _ in range(count):
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        base = slugify(name)
+        pid, n = base, 2
+        while pid in used:
+            pid, n = f"{base}-{n}", n + 1
+        used.add(pid)
+        if rng.random() < 0.3:
+            joined = history_start - timedelta(days=rng.randint(60, 1500))
+        else:
+            joined = history_start + timedelta(days=rng.randint(0, history_days - 1))
+        tenure = max(200, int(rng.expovariate(1 / (365 * 5))))
+        left = joined + timedelta(days=tenure)
+        if left < history_start + timedelta(days=120):
+            left = history_start + timedelta(days=rng.randint(120, 400))
+        status, pause_from = "active", None
+        since = (AS_OF - joined).days
+        if left < AS_OF - timedelta(days=7):
+            status = "left"
+        else:
+            left = None
+            if since < 40:
+                status = "applicant"
+            elif since < 150:
+                status = "in-training"
+            elif rng.random() < 0.06:
+                status, pause_from = "paused", AS_OF - timedelta(days=rng.randint(30, 150))
+        roles = rng.choice(role_sets)
+        goals = [(g, c, rng.choice(("achieved", "in-progress", "planned")))
+                 for g, c in rng.sample(GOALS, 2)]
+        people.append(Person(
+            pid, name, status, joined, roles, left=left, pause_from=pause_from,
+            interval_days=28 if rng.random() < 0.15 else None,
+            supervisor=rng.choice((SUPERVISORS["coordinator"], SUPERVISORS["senior-peer"])),
+            level=rng.choice((2, 2, 3)), streams=rng.choice((1, 1, 2)),
+            notes=rng.choice(SUPPORTER_NOTES), goals=goals))
+    people.sort(key=lambda p: (p.joined, p.id))
+    return people
+
+
+def supporter_record(person: Person, rng: random.Random) -> dict[str, Any]:
+    """The supporters/<id>.yaml record for ``person``."""
+    rec: dict[str, Any] = {"id": person.id, "name": person.name, "status": person.status,
+                           "joined": person.joined}
+    if person.left:
+        rec["left"] = person.left
+    if person.roles:
+        rec["roles"] = list(person.roles)
+    if person.induction:
+        training: dict[str, Any] = {"induction_completed": person.induction}
+        if person.core:
+            training["core_completed"] = person.core
+        if person.awarded:
+            training["accreditation"] = {"body": "OCN London", "title": "Peer Mentoring",
+                                         "level": person.level, "awarded": person.awarded}
+        rec["training"] = training
+    if person.agreement:
+        sup: dict[str, Any] = {}
+        if person.interval_days:
+            sup["interval_days"] = person.interval_days
+        sup["supervisor"] = person.supervisor
+        sup["agreement_signed"] = person.agreement
+        rec["supervision"] = sup
+    plan = development_plan(person, rng)
+    if plan:
+        rec["development_plan"] = plan
+    assessed = competencies_assessed(person, rng)
+    if assessed:
+        rec["competencies_assessed"] = assessed
+    if person.notes:
+        rec["notes"] = markdown(*person.notes.split("\n\n"))
+    return rec
+
+
+def development_plan(person: Person, rng: random.Random) -> list[dict[str, Any]]:
+    """Goals; closed goals carry a past target date, open ones none (nothing is future-dated)."""
+    start = person.agreement or person.induction or person.joined
+    plan = []
+    for goal, competency, status in person.goals:
+        item: dict[str, Any] = {"goal": goal}
+        if competency:
+            item["competency"] = competency
+        if status in ("achieved", "dropped"):
+            span = max(1, (person.record_end - start).days)
+            item["target"] = start + timedelta(days=rng.randint(span // 3, span))
+        item["status"] = status
+        plan.append(item)
+    return plan
+
+
+def competencies_assessed(person: Person, rng: random.Random) -> dict[str, date]:
+    """Core competencies assessed at the end of core training, plus later ones by role."""
+    if not person.core:
+        return {}
+    assessed = {cid: person.core for cid in CORE_COMPETENCIES}
+    extra = ["signposting"] + (["group-facilitation"] if "group" in person.roles else [])
+    if rng.random() < 0.4:
+        extra.append(rng.choice(("safer-sex", "advocacy", "drugs-alcohol")))
+    for cid in extra:
+        day = person.core + timedelta(days=rng.randint(90, 500))
+        if day <= person.record_end:
+            assessed[cid] = day
+    return assessed
+
+
+# --------------------------------------------------------------------------------------
+# Corpus: records in memory, file names, writing
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Item:
+    """One record waiting to be written, with what the flaw-injection step needs."""
+
+    kind: str
+    day: date
+    slug: str
+    data: dict[str, Any]
+    owner: str = ""
+    extra: str = ""
+
+
+class Corpus:
+    """Collects records, assigns unique file names and writes everything out."""
+
+    def __init__(self) -> None:
+        self.programme: dict[str, Any] = {}
+        self.supporters: list[dict[str, Any]] = []
+        self.items: list[Item] = []
+        self.evidence: dict[str, bytes] = {}
+
+    def add(self, kind: str, day: date, slug: str, data: dict[str, Any],
+            owner: str = "", extra: str = "") -> Item:
+        """Queue a meeting, supervision or cpd record."""
+        item = Item(kind, day, slug, data, owner, extra)
+        self.items.append(item)
+        return item
+
+    def paths(self) -> list[tuple[str, Item]]:
+        """Relative path for every queued record; ``-2``, ``-3`` on same-day clashes."""
+        used: set[str] = set()
+        out = []
+        for item in sorted(self.items, key=lambda i: (i.kind, i.owner if i.kind == "cpd" else "",
+                                                      i.day, i.slug)):
+            folder = f"cpd/{item.owner}" if item.kind == "cpd" else f"{item.kind}/{item.day.year}"
+            stem = f"{folder}/{item.day.isoformat()}-{item.slug}"
+            path, n = f"{stem}.yaml", 2
+            while path in used:
+                path, n = f"{stem}-{n}.yaml", n + 1
+            used.add(path)
+            out.append((path, item))
+        return out
+
+    def count(self) -> dict[str, int]:
+        """Number of files per kind."""
+        counts = {"programme": 1, "supporters": len(self.supporters)}
+        for item in self.items:
+            counts[item.kind] = counts.get(item.kind, 0) + 1
+        counts["evidence"] = len(self.evidence)
+        return counts
+
+    def write(self, root: str) -> int:
+        """Write every file under ``root``; return the number written."""
+        made: set[str] = set()
+
+        def put(rel: str, payload: bytes) -> None:
+            full = os.path.join(root, rel)
+            folder = os.path.dirname(full)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
+            with open(full, "wb") as fh:
+                fh.write(payload)
+
+        put("programme.yaml", dump_yaml(self.programme).encode())
+        for rec in self.supporters:
+            put(f"supporters/{rec['id']}.yaml", dump_yaml(rec).encode())
+        written = 1 + len(self.supporters)
+        for rel, item in self.paths():
+            put(rel, dump_yaml(item.data).encode())
+            written += 1
+        for rel in sorted(self.evidence):
+            put(rel, self.evidence[rel])
+            written += 1
+        return written
+
+
+def programme_record(name: str) -> dict[str, Any]:
+    """records/programme.yaml."""
+    return {
+        "name": name,
+        "organisation": ORGANISATION,
+        "supervision": {"default_interval_days": 42},
+        "cpd": {"target_hours_per_year": 30},
+        "debrief_within_days": 2,
+        "mandatory_training": [
+            {"id": mid, "title": title, "renew_every_months": months, "description": desc}
+            for mid, title, months, desc in MANDATORY_TRAINING],
+        "competencies": [{"id": cid, "title": title, "group": group}
+                         for cid, title, group in COMPETENCIES],
+    }
+
+
+# --------------------------------------------------------------------------------------
+# Actions (shared by meetings and supervision)
+# --------------------------------------------------------------------------------------
+
+
+def make_action(rng: random.Random, text: str, created: date, end: date) -> dict[str, Any]:
+    """An action agreed on ``created``; past-due actions are always done by ``end``.
+
+    ``end`` is the last day anything may be dated (as-of date or the supporter's leaving).
+    Actions whose natural due date would fall after ``end`` get no due date and stay open.
+    """
+    due = created + timedelta(days=rng.randint(7, 42))
+    action: dict[str, Any] = {"action": text}
+    if due > end:
+        action["done"] = False
+        return action
+    action["due"] = due
+    if rng.random() < 0.3:
+        action["done"] = True
+    else:
+        action["done"] = clamp(created + timedelta(days=rng.randint(2, (due - created).days + 7)),
+                               created + DAY, end)
+    return action
+
+
+# --------------------------------------------------------------------------------------
+# Meetings
+# --------------------------------------------------------------------------------------
+
+ONE_TO_ONE_TOPICS = (
+    "Newly diagnosed", "Starting treatment", "Adherence and side effects",
+    "Telling a partner", "Telling family", "Stigma at work", "Isolation and loneliness",
+    "Benefits and housing", "Dating and relationships", "Clinic appointments", "U=U",
+    "Ageing with HIV", "Low mood", "Pregnancy planning", "Alcohol and drug use",
+    "Immigration worries", "Sleep and fatigue", "Getting back to work",
+)
+SIGNPOSTS = (
+    "the clinic health adviser", "a local welfare rights service", "the drop-in group",
+    "the women's group", "an online peer forum", "the counselling service",
+    "a housing advice line", "the clinic dietitian", "a local food bank",
+)
+MENTEE_ACTIONS = (
+    "register with a GP", "book the next clinic appointment", "try the pill reminder app",
+    "write down questions for the consultant", "call the benefits helpline",
+    "try one social activity this week", "keep a sleep diary", "look at the group leaflet",
+    "talk to the clinic about side effects", "check the housing application",
+)
+FEELINGS = (
+    "felt more hopeful than last time", "was tired but engaged", "was anxious about results",
+    "said the last fortnight had been hard", "was pleased with progress",
+    "wanted to talk mostly about family", "was quieter than usual",
+)
+DEBRIEF_NOTES = (
+    "No concerns.", "Went well.", "Session felt positive; no follow-up needed.",
+    "Talked through a difficult disclosure; supporter felt OK afterwards.",
+    "Mentee raised money worries; signposting agreed.",
+    "Checked boundaries around contact between sessions.",
+    "Supporter a little drained; reminded about the wellbeing plan.",
+)
+GROUP_DEBRIEF_NOTES = (
+    "Facilitators debriefed together first; no concerns.",
+    "One member seemed low; facilitators will check in at the next group.",
+    "Ran over time; agreed to keep the opening round shorter.",
+    "Good session; the new member settled in well.",
+)
+GROUP_TOPICS = (
+    "Living well with HIV", "U=U and disclosure", "Talking to your GP", "Ageing with HIV",
+    "Managing stress", "Money worries", "Stigma at work", "Sleep and fatigue",
+    "PrEP and partners", "Side effects", "Mental health and wellbeing", "Dating",
+    "Food and nutrition", "Self-care planning", "Telling family", "Travel and medication",
+)
+GROUP_ACTIONS = (
+    "Print updated signposting leaflets", "Check room booking for next quarter",
+    "Bring the wellbeing wheel handout", "Ask the clinic pharmacist to visit",
+    "Refresh the welcome pack", "Order refreshments for the summer session",
+)
+COORDINATOR_ACTIONS = (
+    "Book onto the next group facilitation workshop", "Update availability for referrals",
+    "Send the lone working contact card", "Share the new signposting list",
+    "Arrange a three-way meeting with the clinic team", "Look at the CPD log together next time",
+)
+COORDINATOR_TOPICS = (
+    "caseload and matching", "boundaries when meeting mentees socially at clinic",
+    "availability over the holidays", "expenses and travel", "interest in group work",
+    "how debriefs are working", "keeping notes free of identifying details",
+    "a mentee who has stopped engaging", "CPD plans for the coming months",
+)
+LETTERS = "ABCDEFGHJKLMNPRSTWY"
+BLOCKED_INITIALS = frozenset({"NO", "ON", "OK", "OFF", "YES", "NA", "NAN", "NUL", "SEX", "HIV"})
+
+
+class MenteePool:
+    """Hands out mentee identifiers: initials (e.g. ``DK``) or codes (``M-0107``)."""
+
+    def __init__(self, rng: random.Random, code_share: float,
+                 avoid: Iterable[str] = ()) -> None:
+        self.rng = rng
+        self.code_share = code_share
+        self.next_code = 1
+        self.blocked = BLOCKED_INITIALS | frozenset(avoid)
+
+    def new(self) -> str:
+        """A fresh mentee identifier."""
+        if self.rng.random() < self.code_share:
+            code = f"M-{self.next_code:04d}"
+            self.next_code += 1
+            return code
+        while True:
+            size = 3 if self.rng.random() < 0.15 else 2
+            initials = "".join(self.rng.choice(LETTERS) for _ in range(size))
+            if initials not in self.blocked:
+                return initials
+
+
+def settings_for(roles: Sequence[str]) -> list[str]:
+    """Meeting settings a supporter with ``roles`` offers."""
+    settings = []
+    if "one-to-one" in roles:
+        settings += ["in-house", "community"]
+    if "telephone" in roles:
+        settings.append("telephone")
+    if "online" in roles:
+        settings.append("online")
+    return settings or ["in-house"]
+
+
+def clock(minutes: int) -> Quoted:
+    """``HH:MM`` for minutes after midnight, quoted."""
+    minutes = min(minutes, 23 * 60 + 59)
+    return Quoted(f"{minutes // 60:02d}:{minutes % 60:02d}")
+
+
+def lone_working(rng: random.Random, duration: int) -> dict[str, Any]:
+    """Check-in at the start and check-out shortly after the end of a community meeting."""
+    start = rng.randrange(9 * 60 + 30, 17 * 60 + 31, 15)
+    return {"checked_in": clock(start),
+            "checked_out": clock(start + duration + rng.randint(3, 20)),
+            "with": rng.choice(("coordinator", "duty worker"))}
+
+
+def debrief(rng: random.Random, day: date, setting: str, end: date,
+            with_notes: float = 0.4, notes: Sequence[str] = DEBRIEF_NOTES) -> dict[str, Any]:
+    """A debrief 0-2 days after a session, never after ``end``."""
+    lag = rng.choices((0, 1, 2), (55, 30, 15))[0]
+    when = min(day + timedelta(days=lag), end)
+    if setting == "in-house":
+        method = "in-person" if lag == 0 else rng.choice(("phone", "email"))
+    elif setting == "community":
+        method = rng.choice(("phone", "phone", "email"))
+    else:
+        method = rng.choice(("phone", "email"))
+    out: dict[str, Any] = {"date": when, "method": method}
+    if rng.random() < with_notes:
+        out["notes"] = rng.choice(notes)
+    return out
+
+
+def one_to_one_notes(rng: random.Random, who: str, topic: str, position: str,
+                     sessions: int) -> Markdown:
+    """Notes for a mentoring session, referring to the mentee by initials only."""
+    subject = who if who != "The mentee" else "the mentee"
+    topic_l = lower_first(topic)
+    if position == "first":
+        return markdown(
+            f"First meeting. Explained confidentiality, boundaries and how sessions work. "
+            f"{who} would like support with {topic_l}.",
+            f"Agreed to meet for {sessions} sessions and set a first goal together.")
+    if position == "last":
+        return markdown(
+            f"Final session. Looked back at the goals set at the start and what has changed "
+            f"for {subject}.",
+            [f"plan agreed for the next three months",
+             f"signposted to {rng.choice(SIGNPOSTS)}"],
+            "Ended on a positive note.")
+    goal = rng.choice(MENTEE_ACTIONS)
+    done = rng.choice(("done", "partly done", "not yet, still planned"))
+    return markdown(
+        f"Reviewed last session's goal ({goal}): {done}. Talked about {topic_l}; "
+        f"{subject} {rng.choice(FEELINGS)}.",
+        f"Shared some of my own experience where it helped. Agreed a small next step.")
+
+
+def one_to_one_series(rng: random.Random, person: Person, days: list[date],
+                      mentees: MenteePool, corpus: Corpus) -> None:
+    """Turn a supporter's session dates into mentoring relationships of 4-10 sessions."""
+    streams = [days[i::person.streams] for i in range(person.streams)]
+    settings = settings_for(person.roles)
+    for stream in streams:
+        i = 0
+        while i < len(stream):
+            size = rng.randint(4, 10)
+            block = stream[i:i + size]
+            i += size
+            mentee = mentees.new()
+            who = mentee if not mentee.startswith("M-") else "The mentee"
+            topics = rng.sample(ONE_TO_ONE_TOPICS, 3)
+            home = rng.choice(settings)
+            for n, day in enumerate(block):
+                setting = home if rng.random() < 0.8 else rng.choice(settings)
+                position = "first" if n == 0 else ("last" if n == size - 1 else "middle")
+                topic = "Ending and next steps" if position == "last" else topics[n % 3]
+                duration = (rng.choice((30, 40, 45, 60)) if setting in ("telephone", "online")
+                            else rng.choice((45, 60, 60, 75, 90)))
+                rec: dict[str, Any] = {"date": day, "kind": "one-to-one", "supporter": person.id,
+                                       "mentee": Quoted(mentee), "setting": setting,
+                                       "duration_minutes": duration, "topic": topic}
+                if setting == "community":
+                    rec["lone_working"] = lone_working(rng, duration)
+                rec["debrief"] = debrief(rng, day, setting, person.active_to)
+                if rng.random() < 0.35 and position != "last":
+                    who_acts = mentee if who != "The mentee" else "Mentee"
+                    text = f"{who_acts} to {rng.choice(MENTEE_ACTIONS)}"
+                    rec["actions"] = [make_action(rng, text, day, person.active_to)]
+                rec["notes"] = one_to_one_notes(rng, who, topic, position, size)
+                corpus.add("meetings", day, f"one-to-one-{mentee.lower()}", rec,
+                           owner=person.id, extra=setting)
+
+
+def group_meetings(rng: random.Random, people: list[Person], corpus: Corpus,
+                   series: list[tuple[str, str, int, date, date, list[str]]]) -> None:
+    """Group sessions: (slug, name, every_days, first, last, facilitator pool) per series.
+
+    Facilitators are two pool members active on the day (least-used first); the debrief
+    is with the coordinator. Ground rules are revisited at every group.
+    """
+    by_id = {p.id: p for p in people}
+    for slug, name, every, first, last, pool in series:
+        uses = {pid: 0 for pid in pool}
+        day = first
+        while day <= last:
+            free = [pid for pid in pool if by_id[pid].active_on(day)
+                    and by_id[pid].active_to >= day + timedelta(days=2)]
+            if len(free) >= 2 and is_working_day(day):
+                rng.shuffle(free)
+                free.sort(key=lambda pid: uses[pid])
+                pair = sorted(free[:2])
+                for pid in pair:
+                    uses[pid] += 1
+                end = min(by_id[p].active_to for p in pair)
+                corpus.add("meetings", day, f"group-{slug}",
+                           group_record(rng, day, pair, name, end))
+            day += timedelta(days=every)
+
+
+def group_record(rng: random.Random, day: date, facilitators: list[str], name: str,
+                 end: date) -> dict[str, Any]:
+    """One group session."""
+    topic = rng.choice(GROUP_TOPICS)
+    attendance = rng.randint(4, 14)
+    setting = "in-house" if rng.random() < 0.85 else "community"
+    duration = rng.choice((90, 105, 120))
+    rec: dict[str, Any] = {"date": day, "kind": "group", "facilitators": facilitators,
+                           "setting": setting, "duration_minutes": duration, "topic": topic}
+    if setting == "community":
+        rec["lone_working"] = lone_working(rng, duration)
+    rec["debrief"] = debrief(rng, day, setting, end, with_notes=0.5, notes=GROUP_DEBRIEF_NOTES)
+    rec["attendance"] = attendance
+    rec["ground_rules_revisited"] = True
+    if rng.random() < 0.25:
+        rec["actions"] = [make_action(rng, rng.choice(GROUP_ACTIONS), day, end)]
+    new = rng.choice(("no new members", "one new member", "two new members"))
+    rec["notes"] = markdown(
+        f"{name}. Revisited the ground rules and the confidentiality agreement at the start; "
+        f"{new}.",
+        [f"guided discussion: {lower_first(topic)}",
+         rng.choice(("open discussion over tea", "short relaxation exercise to close",
+                     "members shared tips with each other", "quiz on treatment myths"))],
+        rng.choice(("Good energy in the room.", "A quieter session; everyone contributed.",
+                    "Next time: more time for the open part.",
+                    "One member asked about one-to-one support; referral made.")))
+    return rec
+
+
+def coordinator_meetings(rng: random.Random, person: Person, days: list[date],
+                         corpus: Corpus) -> None:
+    """Bi-monthly one-to-ones between the coordinator and a supporter."""
+    for day in days:
+        a, b = rng.sample(COORDINATOR_TOPICS, 2)
+        rec: dict[str, Any] = {"date": day, "kind": "coordinator-one-to-one",
+                               "supporter": person.id, "setting": "in-house",
+                               "duration_minutes": rng.choice((45, 50, 60))}
+        if rng.random() < 0.4:
+            rec["actions"] = [make_action(rng, rng.choice(COORDINATOR_ACTIONS), day,
+                                          person.active_to)]
+        rec["notes"] = markdown(
+            f"Bi-monthly one-to-one. Talked about {a}, and about {b}.",
+            rng.choice(("Wellbeing good; no concerns raised.",
+                        "Feeling stretched; agreed to pause new referrals for a month.",
+                        "Enjoying the role. Copy of these notes given.",
+                        "Followed up outcomes from recent debriefs.")))
+        corpus.add("meetings", day, f"coordinator-{person.id}", rec, owner=person.id)
+
+
+# --------------------------------------------------------------------------------------
+# Supervision
+# --------------------------------------------------------------------------------------
+
+FOCUS_NOTES = {
+    "reflection": (
+        "Reflected on a session where a mentee disclosed a recent diagnosis to family; "
+        "explored what went well and what might be done differently.",
+        "Talked through a mentee who has stopped engaging and how not to take it personally.",
+        "Reflected on sharing lived experience: when it helps and when it takes the focus away.",
+        "Looked at a boundary question about meeting a mentee socially at clinic.",
+        "Co-reflection on an ending that felt rushed, and how to plan endings earlier.",
+    ),
+    "restoration": (
+        "Checked in on wellbeing after a demanding month; the wellbeing plan is still working.",
+        "Some stories have been close to home recently; talked about resilience and rest.",
+        "Feeling tired; agreed to take a break from new referrals for a few weeks.",
+        "Discussed the emotional weight of a safeguarding referral and how it was handled.",
+        "Good month. Energy is high and the role feels sustainable.",
+    ),
+    "development": (
+        "Talked about interest in group facilitation and agreed to shadow first.",
+        "Reviewed the development plan and the CPD log; hours are on track.",
+        "Explored paid peer support worker roles and what experience would help.",
+        "Identified a gap around drug and alcohol knowledge; looking for a course.",
+        "Discussed leading a peer-led learning session for the team.",
+    ),
+}
+SUPERVISION_ACTIONS = (
+    "Shadow two drop-in sessions before co-facilitating",
+    "Book onto the next safeguarding refresher",
+    "Update the wellbeing plan and bring it to the next session",
+    "Read the latest treatment guidance summary and bring questions",
+    "Try the grounding exercise after difficult sessions",
+    "Write a short reflection on the last ending",
+    "Find one paid peer role advert to discuss",
+    "Add recent learning to the CPD log",
+)
+FOCI = ("reflection", "restoration", "development")
+
+
+def supervision_record(rng: random.Random, day: date, kind: str, supervisor: str,
+                       end: date, supporter: str | None = None,
+                       supporters: list[str] | None = None) -> dict[str, Any]:
+    """One supervision note (individual when ``supporter``, group when ``supporters``)."""
+    focus = [f for f in FOCI if rng.random() < 0.6] or [rng.choice(FOCI)]
+    rec: dict[str, Any] = {"date": day, "type": kind}
+    if supporters:
+        rec["supporters"] = supporters
+    else:
+        rec["supporter"] = supporter
+    rec["supervisor"] = supervisor
+    rec["duration_minutes"] = {"group": rng.choice((90, 120)), "peer": rng.choice((60, 75, 90)),
+                               "clinical": 60}.get(kind, rng.choice((45, 60)))
+    rec["focus"] = focus
+    rec["copy_given"] = min(day + timedelta(days=rng.choice((0, 0, 1, 2, 3, 7))), end)
+    if kind == "managerial" and rng.random() < 0.15:
+        rec["shared_with_supporter"] = False
+    n_actions = rng.choices((0, 1, 2), (35, 45, 20))[0]
+    if n_actions:
+        rec["actions"] = [make_action(rng, text, day, end)
+                          for text in rng.sample(SUPERVISION_ACTIONS, n_actions)]
+    paragraphs = [f"**{f.capitalize()}.** {rng.choice(FOCUS_NOTES[f])}" for f in focus]
+    if supporters:
+        paragraphs.insert(0, f"Group reflective space, {len(supporters)} peer supporters. "
+                             "Theme chosen by the group.")
+    rec["notes"] = markdown(*paragraphs)
+    return rec
+
+
+def supervision_type(rng: random.Random) -> tuple[str, str]:
+    """A random individual supervision type and its usual supervisor."""
+    kind = rng.choices(("peer", "clinical", "managerial"), (40, 30, 30))[0]
+    who = {"peer": SUPERVISORS["senior-peer"], "clinical": SUPERVISORS["clinical"],
+           "managerial": SUPERVISORS["coordinator"]}[kind]
+    return kind, who
+
+
+def individual_supervision(rng: random.Random, person: Person, days: list[date],
+                           corpus: Corpus, managerial_on: Sequence[date] = ()) -> None:
+    """Queue individual supervision notes for ``person`` on ``days``.
+
+    Sessions on a day in ``managerial_on`` are managerial (e.g. keeping in touch in a pause).
+    """
+    for day in days:
+        kind, who = supervision_type(rng)
+        if day in managerial_on:
+            kind, who = "managerial", SUPERVISORS["coordinator"]
+        rec = supervision_record(rng, day, kind, who, person.record_end, supporter=person.id)
+        corpus.add("supervision", day, f"{kind}-{person.id}", rec, owner=person.id)
+
+
+def group_supervision(rng: random.Random, people: list[Person], first: date, last: date,
+                      every: int, corpus: Corpus, exclude_after: dict[str, date]) -> int:
+    """Quarterly-ish group reflective spaces for supporters active on the day."""
+    made = 0
+    day = first
+    while day <= last:
+        day = weekday_within(day, first, last)
+        present = [p.id for p in people if p.active_on(day) and p.active_to >= day + DAY
+                   and day <= exclude_after.get(p.id, AS_OF)]
+        if len(present) >= 3:
+            chosen = sorted(rng.sample(present, min(len(present), rng.randint(4, 8))))
+            end = min(p.record_end for p in people if p.id in chosen)
+            who = rng.choice((SUPERVISORS["senior-peer"], SUPERVISORS["clinical"]))
+            rec = supervision_record(rng, day, "group", who, end, supporters=chosen)
+            corpus.add("supervision", day, "group-supervision", rec)
+            made += 1
+        day += timedelta(days=every)
+    return made
+
+
+# --------------------------------------------------------------------------------------
+# CPD
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Course:
+    """A CPD activity in the catalogue."""
+
+    title: str
+    type: str
+    provider: str
+    hours: tuple[float, ...]
+    competencies: tuple[str, ...]
+    focus: str
+    apply: str
+    mandatory: str | None = None
+
+
+MANDATORY_COURSES = {
+    "safeguarding-adults": Course(
+        "Safeguarding adults level 2", "e-learning", "NHS e-Learning for Healthcare", (2, 2.5, 3),
+        ("safeguarding",), "the signs of abuse and self-neglect and the local escalation route",
+        "check the safeguarding flowchart before my next community meeting",
+        "safeguarding-adults"),
+    "safeguarding-children": Course(
+        "Safeguarding children level 2", "e-learning", "NHS e-Learning for Healthcare", (2, 3),
+        ("safeguarding",),
+        "what to do when a mentee is a parent and I have a concern about a child",
+        "talk through an example in supervision", "safeguarding-children"),
+    "confidentiality-gdpr": Course(
+        "Data security awareness", "e-learning", "NHS e-Learning for Healthcare", (1, 1.5),
+        ("confidentiality-boundaries", "monitoring-records"),
+        "keeping notes free of identifying details and storing them safely",
+        "re-read my last few session notes with this in mind", "confidentiality-gdpr"),
+    "lone-working": Course(
+        "Lone working and personal safety", "workshop", "Suzy Lamplugh Trust", (3, 3.5),
+        ("safety",), "planning community meetings and using check-in and check-out properly",
+        "do a quick risk check of the cafes I use", "lone-working"),
+    "health-and-safety": Course(
+        "Health and safety awareness", "e-learning", ORGANISATION, (1, 1.5),
+        ("safety",), "fire procedures, first aid contacts and reporting incidents",
+        "find out who the first aider is on group nights", "health-and-safety"),
+    "equality-diversity": Course(
+        "Equality, diversity and human rights", "e-learning", "NHS e-Learning for Healthcare",
+        (1.5, 2), ("diversity", "cross-cultural-communication"),
+        "the protected characteristics and how bias shows up in everyday conversations",
+        "notice my own assumptions when I meet a new mentee", "equality-diversity"),
+}
+
+COURSES: list[Course] = [
+    Course("HIV treatment training for advocates", "course", "HIV i-Base", (12, 14),
+           ("hiv-treatments", "advocacy"), "how current treatments work and how to read results",
+           "help mentees prepare questions for clinic"),
+    Course("Long-acting injectable treatment update", "reading", "HIV i-Base", (1, 1.5),
+           ("hiv-treatments",), "who can switch to injectables and what it involves",
+           "answer questions about switching more confidently"),
+    Course("Understanding U=U", "e-learning", "NAM aidsmap", (1, 2),
+           ("hiv-treatments", "safer-sex"),
+           "the evidence behind undetectable equals untransmittable",
+           "explain U=U in plain language"),
+    Course("Pregnancy, fertility and infant feeding with HIV", "reading", "NAM aidsmap", (1, 2),
+           ("reproductive-health",), "current guidance on conception, pregnancy and feeding",
+           "signpost to the specialist midwife"),
+    Course("Stigma and how to challenge it", "reading", "NAM aidsmap", (1,),
+           ("advocacy", "diversity"),
+           "internalised stigma and how it affects engagement with care",
+           "notice when a mentee is blaming themselves"),
+    Course("Mental health awareness", "workshop", "Mind", (3, 6),
+           ("wellbeing-self-management", "signposting"), "spotting low mood and anxiety early",
+           "use the wellbeing check-in at the start of sessions"),
+    Course("Supporting someone in crisis", "workshop", "Mind", (3,),
+           ("safety", "signposting"), "staying calm and knowing the crisis lines",
+           "keep the crisis numbers card with me"),
+    Course("Psychological first aid", "mooc", "FutureLearn", (6, 8),
+           ("wellbeing-self-management", "listening-communication"),
+           "listening and linking people to practical help",
+           "practise the look-listen-link steps"),
+    Course("Sexual health: an introduction", "mooc", "FutureLearn", (8, 10),
+           ("sexual-health", "safer-sex"),
+           "testing, PrEP and talking about risk without judgement",
+           "be more comfortable when mentees raise sex and relationships"),
+    Course("Chemsex awareness", "workshop", "Terrence Higgins Trust", (3,),
+           ("drugs-alcohol", "safer-sex"), "the drugs involved, harm reduction and where to refer",
+           "ask about drug use without sounding judgemental"),
+    Course("Living well with HIV self-management", "partner-training", "Positively UK", (6, 12),
+           ("long-term-conditions", "wellbeing-self-management", "smart-goals"),
+           "self-management tools and goal setting", "use the goal sheet in first sessions"),
+    Course("Group facilitation skills", "workshop", "Positively UK", (5, 6),
+           ("group-facilitation",), "managing conflict and quieter voices in a group",
+           "try the round at the start of the next group"),
+    Course("Welfare benefits basics", "partner-training", "Citizens Advice", (3, 4),
+           ("signposting", "advocacy"),
+           "how benefits work and when to refer for specialist advice",
+           "refer earlier when money worries come up"),
+    Course("BHIVA community day", "conference", "British HIV Association", (6, 7),
+           ("hiv-treatments", "long-term-conditions"), "new research and community priorities",
+           "share two key points at the next team meeting"),
+    Course("HIV and ageing", "conference", "Terrence Higgins Trust", (5, 6),
+           ("long-term-conditions",),
+           "menopause, heart health and memory in older people with HIV",
+           "bring the topic to the drop-in group"),
+    Course("Talking about disclosure", "peer-led", "Peer-led learning session", (1.5, 2),
+           ("listening-communication", "confidentiality-boundaries"),
+           "how other supporters talk through disclosure decisions",
+           "use the pros and cons exercise"),
+    Course("Endings in peer support", "peer-led", "Peer-led learning session", (1.5,),
+           ("starting-ending",), "planning endings from the first session",
+           "mention the number of sessions at the start"),
+    Course("SMART goals refresher", "peer-led", "Peer-led learning session", (1, 1.5),
+           ("smart-goals",), "making goals small and measurable",
+           "break goals into smaller steps"),
+    Course("Shadowing the clinic health adviser", "shadowing", "Partner sexual health clinic",
+           (3, 4), ("sexual-health", "signposting"),
+           "what happens at a clinic visit from the patient side",
+           "explain clinic visits to nervous mentees"),
+    Course("Shadowing a senior peer mentor", "shadowing", ORGANISATION, (2, 3),
+           ("listening-communication", "starting-ending"), "how a first session is opened",
+           "slow down in first meetings"),
+    Course("Cross-cultural communication in health settings", "e-learning",
+           "NHS e-Learning for Healthcare", (1.5, 2),
+           ("cross-cultural-communication", "diversity"),
+           "how culture shapes the way people talk about illness",
+           "check understanding more often"),
+    Course("Trauma-informed practice", "e-learning", "NHS e-Learning for Healthcare", (2, 3),
+           ("wellbeing-self-management", "safety"), "how trauma affects trust and engagement",
+           "offer more choice about where we meet"),
+    Course("Alcohol and drugs: brief advice", "e-learning", "NHS e-Learning for Healthcare",
+           (1, 1.5),
+           ("drugs-alcohol",), "brief conversations about drinking", "use the drinks diary idea"),
+    Course("Record keeping for peer supporters", "other", ORGANISATION, (1, 2),
+           ("monitoring-records", "confidentiality-boundaries"), "writing short, factual notes",
+           "write notes straight after each session"),
+    Course("Local services mapping", "other", ORGANISATION, (2,),
+           ("signposting",), "which local services take self-referrals",
+           "keep my signposting list up to date"),
+]
+
+REFLECTION_MIDDLE = (
+    "The examples were close to situations I meet in one-to-ones, which made it easy to "
+    "connect the theory to practice.",
+    "I was reminded how much my own experience shapes the way I listen.",
+    "Some of it I knew already, but it was good to check my knowledge is current.",
+    "It made me more aware of the limits of my role and when to refer on.",
+)
+REFLECTION_MIDDLE_TOGETHER = (
+    "Talking it through with other people in the room helped more than the slides.",
+    "Hearing how others handle the same situations gave me some new ideas.",
+)
+LEARNING_TOGETHER = frozenset({"course", "workshop", "peer-led", "partner-training",
+                               "conference", "shadowing"})
+
+
+def reflection(rng: random.Random, course: Course) -> Markdown:
+    """A short first-person reflection for a CPD entry."""
+    opener = ("This refresher reminded me of" if course.mandatory
+              else "This gave me a clearer picture of")
+    middle = REFLECTION_MIDDLE + (REFLECTION_MIDDLE_TOGETHER if course.type in LEARNING_TOGETHER
+                                  else ())
+    return markdown(f"{opener} {course.focus}. {rng.choice(middle)} "
+                    f"Next I want to {course.apply}.")
+
+
+def cpd_record(rng: random.Random, person: Person, day: date, course: Course) -> dict[str, Any]:
+    """One CPD entry (evidence is attached later)."""
+    rec: dict[str, Any] = {"supporter": person.id, "date": day, "title": course.title,
+                           "type": course.type, "provider": course.provider,
+                           "hours": rng.choice(course.hours)}
+    if course.mandatory:
+        rec["mandatory"] = course.mandatory
+    rec["competencies"] = list(course.competencies)
+    rec["reflection"] = reflection(rng, course)
+    return rec
+
+
+def renewal_chain(rng: random.Random, first_lo: date, first_hi: date, months: int | None,
+                  end: date) -> list[date]:
+    """Completion dates: the first in ``[first_lo, first_hi]``, then renewed 70-110 days
+    before each expiry while that stays on or before ``end``."""
+    if first_hi < first_lo:
+        return []
+    day = first_lo + timedelta(days=rng.randint(0, (first_hi - first_lo).days))
+    dates = []
+    while day <= end:
+        dates.append(day)
+        if months is None:
+            break
+        day = add_months(day, months) - timedelta(days=rng.randint(70, 110))
+    return dates
+
+
+def mandatory_plan(rng: random.Random, person: Person,
+                   history_start: date) -> list[tuple[date, str]]:
+    """(date, training id) completions for ``person`` inside the records' history."""
+    if person.status == "applicant":
+        return []
+    start = max(history_start, person.joined)
+    end = person.record_end
+    new_joiner = person.joined >= history_start
+    plan: list[tuple[date, str]] = []
+    for mid in MANDATORY_IDS:
+        if mid in person.skip_mandatory:
+            continue
+        if mid in person.mandatory_dates:
+            plan += [(d, mid) for d in person.mandatory_dates[mid]]
+            continue
+        if person.status == "in-training" and mid in ("lone-working", "safeguarding-children"):
+            continue
+        months = RENEWAL[mid]
+        if new_joiner:
+            lo, hi = start, min(start + timedelta(days=45), end)
+        else:
+            period = (add_months(start, months) - start).days if months else 365
+            lo = start
+            hi = min(start + timedelta(days=max(0, period - 120)), end - timedelta(days=30))
+        plan += [(d, mid) for d in renewal_chain(rng, lo, max(lo, hi), months, end)]
+    plan.sort()
+    return plan
+
+
+def cpd_for(rng: random.Random, person: Person, history_start: date, n_optional: int,
+            corpus: Corpus) -> list[Item]:
+    """Mandatory renewals plus ``n_optional`` other CPD entries for ``person``."""
+    items = []
+    for day, mid in mandatory_plan(rng, person, history_start):
+        day = weekday_within(day, max(history_start, person.joined), person.record_end)
+        course = MANDATORY_COURSES[mid]
+        items.append(corpus.add("cpd", day, slugify(course.title),
+                                cpd_record(rng, person, day, course), owner=person.id,
+                                extra="mandatory"))
+    lo = person.core or person.induction or person.joined
+    lo = max(lo, history_start)
+    if n_optional <= 0 or lo > person.record_end:
+        return items
+    pool = list(COURSES) if "group" in person.roles else [
+        c for c in COURSES if "group-facilitation" not in c.competencies]
+    picks: list[Course] = []
+    while len(picks) < n_optional:
+        picks += rng.sample(pool, min(len(pool), n_optional - len(picks)))
+    for day, course in zip(spread_dates(rng, lo, person.record_end, n_optional), picks):
+        items.append(corpus.add("cpd", day, slugify(course.title),
+                                cpd_record(rng, person, day, course), owner=person.id))
+    return items
+
+
+def attach_evidence(items: Iterable[Item], names: dict[str, str], corpus: Corpus) -> None:
+    """Give each item a certificate PDF under evidence/<supporter>/ and list it in the record."""
+    for item in items:
+        rec = item.data
+        rel = f"evidence/{item.owner}/{item.day.isoformat()}-{item.slug}.pdf"
+        n = 2
+        while rel in corpus.evidence:
+            rel = f"evidence/{item.owner}/{item.day.isoformat()}-{item.slug}-{n}.pdf"
+            n += 1
+        corpus.evidence[rel] = make_pdf("Certificate of completion", [
+            rec["title"], f"Awarded to {names[item.owner]}", f"Provider: {rec['provider']}",
+            f"Date: {item.day.isoformat()}", f"Learning hours: {yaml_scalar(rec['hours'])}"])
+        rec["evidence"] = [rel]
+
+
+# --------------------------------------------------------------------------------------
+# Demo programme
+# --------------------------------------------------------------------------------------
+
+
+def build_demo(seed: int) -> Corpus:
+    """The realistic demo programme (24 months to 2026-11-20) with four deliberate flaws."""
+    rng = random.Random(f"demo:{seed}")
+    people = demo_people()
+    for person in people:
+        derive_dates(person, random.Random(f"{seed}:{person.id}:dates"), DEMO_START)
+    person_by_id = {p.id: p for p in people}
+    corpus = Corpus()
+    corpus.programme = programme_record(PROGRAMME_NAME)
+    corpus.supporters = [supporter_record(p, random.Random(f"{seed}:{p.id}:record"))
+                         for p in people]
+    mentees = MenteePool(random.Random(f"{seed}:mentees"), code_share=0.25,
+                         avoid=[p.initials for p in people])
+
+    for person in people:
+        prng = random.Random(f"{seed}:{person.id}:activity")
+        if person.active_from is None:
+            continue
+        months = (person.active_to - person.active_from).days / 30.44
+        sessions = spread_dates(prng, person.active_from, person.active_to,
+                                round(months * person.one_to_one_per_month))
+        one_to_one_series(prng, person, sessions, mentees, corpus)
+        coordinator_meetings(prng, person, spread_dates(
+            prng, person.active_from, person.active_to, round(months / 2)), corpus)
+        sup_days = demo_supervision_dates(prng, person)
+        keep_in_touch = sup_days[-1:] if person.status == "paused" else []
+        individual_supervision(prng, person, sup_days, corpus, keep_in_touch)
+
+    drop_in = ["amara-okafor", "grace-mensah", "kwame-asante", "siobhan-doyle",
+               "jamal-hussain", "bethan-price"]
+    womens = ["amara-okafor", "grace-mensah", "siobhan-doyle", "farah-siddiqui", "bethan-price"]
+    group_meetings(rng, people, corpus, [
+        ("drop-in", "Fortnightly drop-in", 14, date(2024, 11, 21), AS_OF, drop_in),
+        ("womens-group", "Monthly women's group", 28, date(2024, 12, 3), AS_OF, womens),
+    ])
+    overdue = {p.id: p.active_to - timedelta(days=90) for p in people if p.overdue_supervision}
+    group_supervision(rng, people, date(2024, 12, 11), AS_OF - timedelta(days=10), 91, corpus,
+                      overdue)
+
+    evidence_items = []
+    for person in people:
+        crng = random.Random(f"{seed}:{person.id}:cpd")
+        span = 0 if not person.core else (person.record_end - max(DEMO_START, person.core)).days
+        optional = round(span / 365 * crng.uniform(3.5, 5.5)) if person.core else (
+            1 if person.status == "in-training" else 0)
+        for item in cpd_for(crng, person, DEMO_START, optional, corpus):
+            if item.extra == "mandatory" or item.data["type"] in ("course", "mooc", "conference") \
+                    or crng.random() < 0.3:
+                evidence_items.append(item)
+    attach_evidence(evidence_items, {p.id: p.name for p in people}, corpus)
+    inject_demo_flaws(corpus, person_by_id)
+    return corpus
+
+
+def demo_supervision_dates(rng: random.Random, person: Person) -> list[date]:
+    """Roughly every agreed interval, with gaps; the last session arranged by scenario.
+
+    Active supporters end within their interval of the as-of date, except one scenario
+    supporter whose last supervision is about 11 weeks old (overdue). A paused supporter
+    has one keep-in-touch session during the pause.
+    """
+    interval = person.interval_days or 42
+    lo = max(DEMO_START, person.agreement)
+    hi = person.active_to
+    if person.overdue_supervision:
+        hi = AS_OF - timedelta(days=78)
+    n = max(1, round((hi - lo).days / (interval * 1.12)))
+    days = spread_dates(rng, lo, hi, n)
+    if person.overdue_supervision:
+        days = days[:-1] + [weekday_within(hi, lo, hi)]
+    if person.status == "active" and not person.overdue_supervision:
+        last = weekday_within(AS_OF - timedelta(days=rng.randint(3, interval - 10)), lo, AS_OF)
+        days = [d for d in days if d < last - timedelta(days=14)] + [last]
+    if person.status == "paused":
+        days.append(weekday_within(AS_OF - timedelta(days=rng.randint(12, 30)), lo, AS_OF))
+    return days
+
+
+def inject_demo_flaws(corpus: Corpus, people: dict[str, Person]) -> None:
+    """Exactly four deliberate best-practice problems for the demo's warnings.
+
+    1. a one-to-one with no debrief (daniel-kowalski, around 2026-05-14);
+    2. a community meeting with a check-in but no check-out (marcus-campbell, ~2026-02-17);
+    3. a drop-in group run by a single facilitator (~2026-03-12);
+    4. a supervision action past its due date and not done (siobhan-doyle, ~2026-08-20).
+    """
+    def nearest(pred, target: date) -> Item:
+        found = [i for i in corpus.items if pred(i)]
+        return min(found, key=lambda i: (abs((i.day - target).days), i.day, i.slug))
+
+    one = nearest(lambda i: i.kind == "meetings" and i.owner == "daniel-kowalski"
+                  and i.data["kind"] == "one-to-one", date(2026, 5, 14))
+    del one.data["debrief"]
+
+    two = nearest(lambda i: i.kind == "meetings" and i.owner == "marcus-campbell"
+                  and i.data["kind"] == "one-to-one", date(2026, 2, 17))
+    if two.data["setting"] != "community":
+        rebuilt: dict[str, Any] = {}
+        for key, value in two.data.items():
+            if key == "setting":
+                value = "community"
+            if key == "debrief":
+                rebuilt["lone_working"] = lone_working(random.Random(two.day.toordinal()),
+                                                       two.data["duration_minutes"])
+            rebuilt[key] = value
+        two.data.clear()
+        two.data.update(rebuilt)
+    del two.data["lone_working"]["checked_out"]
+
+    three = nearest(lambda i: i.kind == "meetings" and i.slug == "group-drop-in",
+                    date(2026, 3, 12))
+    three.data["facilitators"] = three.data["facilitators"][:1]
+    three.data["notes"] = Markdown(three.data["notes"] + "\nCo-facilitator off sick at short "
+                                   "notice; ran the session with one facilitator.\n")
+
+    four = nearest(lambda i: i.kind == "supervision" and i.owner == "siobhan-doyle",
+                   date(2026, 8, 20))
+    due = min(four.day + timedelta(days=41), AS_OF - timedelta(days=21))
+    four.data.setdefault("actions", []).append(
+        {"action": "Complete the data protection refresher e-learning", "due": due, "done": False})
+    # keep the documented field order: actions before notes
+    notes = four.data.pop("notes")
+    four.data["notes"] = notes
+
+
+# --------------------------------------------------------------------------------------
+# Benchmark corpus
+# --------------------------------------------------------------------------------------
+
+
+def bench_shape(files: int) -> tuple[int, int]:
+    """(supporters, years of history) for a corpus of about ``files`` files."""
+    years = max(2, min(40, round(10 * math.sqrt(files / 83_000))))
+    # about 40 files per supporter-year; turnover adds supporters as the history grows
+    supporters = max(10, round(files / (40 * years) * (1 + 0.14 * years)))
+    return supporters, years
+
+
+def build_bench(files: int, seed: int) -> Corpus:
+    """A benchmark corpus of about ``files`` files ending on the as-of date."""
+    rng = random.Random(f"bench:{seed}")
+    n_people, years = bench_shape(files)
+    history_start = date(AS_OF.year - years, AS_OF.month, AS_OF.day) + DAY
+    people = bench_people(rng, n_people, history_start)
+    for person in people:
+        derive_dates(person, random.Random(f"{seed}:{person.id}:dates"), history_start)
+    corpus = Corpus()
+    corpus.programme = programme_record(f"{PROGRAMME_NAME} (benchmark)")
+    corpus.supporters = [supporter_record(p, random.Random(f"{seed}:{p.id}:record"))
+                         for p in people]
+
+    body = files - 1 - n_people
+    target_supervision = round(body * 0.095)
+    target_evidence = round(body * 0.025)
+    mandatory_counts = [len(mandatory_plan(random.Random(f"{seed}:{p.id}:cpd"), p, history_start))
+                        for p in people]
+    target_cpd = max(body - round(body * 0.715) - target_supervision - target_evidence,
+                     sum(mandatory_counts))
+    target_meetings = body - target_cpd - target_supervision - target_evidence
+
+    active = [p for p in people if p.active_from is not None]
+    days = [(p.active_to - p.active_from).days + 1 for p in active]
+    headcount = sum(days) / max(1, (AS_OF - history_start).days)
+
+    # groups: one fortnightly group per ~20 active supporters, pools by group role
+    facilitators = [p.id for p in active if "group" in p.roles]
+    n_groups = max(1, round(headcount / 20))
+    series = []
+    for g in range(n_groups):
+        first = weekday_within(history_start + timedelta(days=g % 14), history_start, AS_OF)
+        series.append((f"group-{g + 1}" if n_groups > 1 else "drop-in", f"Peer group {g + 1}",
+                       14, first, AS_OF, facilitators[g::n_groups]))
+    group_meetings(rng, people, corpus, series)
+    n_group = len(corpus.items)
+
+    coord = apportion(min(round(sum(days) / 61), round(target_meetings * 0.12)), days)
+    one_to_one = apportion(max(0, target_meetings - n_group - sum(coord)), days)
+    n_group_sup = group_supervision(rng, people, history_start + timedelta(days=30),
+                                    AS_OF - DAY, max(7, round(91 / n_groups)), corpus, {})
+    sup_days = [(p.active_to - max(history_start, p.agreement)).days + 1 for p in active]
+    individual = apportion(max(0, target_supervision - n_group_sup), sup_days)
+
+    mentees = MenteePool(random.Random(f"{seed}:mentees"), code_share=0.7)
+    for person, n_1to1, n_coord, n_sup in zip(active, one_to_one, coord, individual):
+        prng = random.Random(f"{seed}:{person.id}:activity")
+        one_to_one_series(prng, person, spread_dates(
+            prng, person.active_from, person.active_to, n_1to1), mentees, corpus)
+        coordinator_meetings(prng, person, spread_dates(
+            prng, person.active_from, person.active_to, n_coord), corpus)
+        individual_supervision(prng, person, spread_dates(
+            prng, max(history_start, person.agreement), person.active_to, n_sup), corpus)
+
+    cpd_days = [0 if not p.core else max(0, (p.record_end - max(history_start, p.core)).days)
+                for p in people]
+    optional = apportion(max(0, target_cpd - sum(mandatory_counts)), cpd_days)
+    cpd_items: list[Item] = []
+    for person, n_opt in zip(people, optional):
+        cpd_items += cpd_for(random.Random(f"{seed}:{person.id}:cpd"), person, history_start,
+                             n_opt, corpus)
+    chosen = sorted(rng.sample(range(len(cpd_items)), min(target_evidence, len(cpd_items))))
+    attach_evidence([cpd_items[i] for i in chosen], {p.id: p.name for p in people}, corpus)
+    return corpus
+
+
+# --------------------------------------------------------------------------------------
+# Command line
+# --------------------------------------------------------------------------------------
+
+OWNED = ("programme.yaml", "supporters", "meetings", "supervision", "cpd", "evidence")
+
+
+def prepare_dir(path: str, force: bool) -> None:
+    """Create ``path``; refuse a non-empty one unless ``force`` (then clear what we own)."""
+    if os.path.isdir(path) and os.listdir(path):
+        if not force:
+            print(f"generate.py: {path} is not empty (use --force to replace the generated "
+                  f"records in it)", file=sys.stderr)
+            sys.exit(2)
+        for name in OWNED:
+            target = os.path.join(path, name)
+            if os.path.isdir(target):
+                shutil.rmtree(target)
+            elif os.path.exists(target):
+                os.remove(target)
+    os.makedirs(path, exist_ok=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments, build the corpus, write it and print a summary."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--demo", action="store_true", help="the realistic demo programme")
+    mode.add_argument("--files", type=int, metavar="N", help="benchmark corpus of about N files")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--force", action="store_true",
+                        help="write into a non-empty DIR, replacing generated records")
+    parser.add_argument("dir", metavar="DIR")
+    args = parser.parse_args(argv)
+    if args.files is not None and args.files < 200:
+        parser.error("--files must be at least 200 (smaller corpora cannot keep the shape)")
+
+    prepare_dir(args.dir, args.force)
+    started = time.perf_counter()
+    corpus = build_demo(args.seed) if args.demo else build_bench(args.files, args.seed)
+    built = time.perf_counter()
+    written = corpus.write(args.dir)
+    done = time.perf_counter()
+    counts = ", ".join(f"{k} {v}" for k, v in corpus.count().items())
+    print(f"wrote {written} files to {args.dir} in {done - started:.1f}s "
+          f"(build {built - started:.1f}s, write {done - built:.1f}s; {counts})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
