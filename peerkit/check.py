@@ -7,16 +7,24 @@ reach the cross-record rules (which may then trust every field).
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from . import validate
+from .cache import ResultCache, digest
 from .discover import RecordFile, discover
 from .loader import LoadedFile, load_file
 from .model import FACTORIES, Records
 from .problems import ERROR, Problem
 from .rules import run_rules
+
+
+# Below this many files to parse, starting worker processes costs more than it saves.
+PARALLEL_FROM = 2000
 
 
 @dataclass(frozen=True)
@@ -30,20 +38,77 @@ class CheckResult:
         return sum(1 for p in self.problems if p.severity == ERROR)
 
 
-def load_and_validate(record_file: RecordFile) -> LoadedFile:
+def load_and_validate(record_file: RecordFile, raw: bytes | None = None) -> LoadedFile:
     """Parse one file and check it against its kind's schema."""
-    loaded = load_file(record_file.path, record_file.rel, record_file.display)
+    loaded = load_file(record_file.path, record_file.rel, record_file.display, raw)
     if loaded.ok:
         for field_path, code, message in validate.iter_errors(record_file.kind, loaded.data):
             loaded.problems.append(loaded.problem(field_path, ERROR, code, message))
     return loaded
 
 
-def check(root: Path, as_of: date, root_display: str | None = None) -> CheckResult:
+def _load_chunk(chunk: list[tuple[RecordFile, bytes | None]]) -> list[tuple[object, list[Problem]]]:
+    """Worker: (data, problems) per file; positions stay behind (re-read on demand)."""
+    results = []
+    for record_file, raw in chunk:
+        loaded = load_and_validate(record_file, raw)
+        results.append((loaded.data if loaded.ok else None, loaded.problems))
+    return results
+
+
+def _load_in_parallel(todo: list[tuple[RecordFile, bytes | None]], jobs: int) -> list[LoadedFile]:
+    """Spread parsing and validation over ``jobs`` processes (pays off from a few thousand files)."""
+    size = max(1, min(500, len(todo) // (jobs * 4) or 1))
+    chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        results = [item for chunk in pool.map(_load_chunk, chunks) for item in chunk]
+    return [LoadedFile(path=f.path, rel=f.rel, display=f.display, data=data, problems=problems)
+            for (f, _), (data, problems) in zip(todo, results)]
+
+
+def load_all(record_files: list[RecordFile], root: Path, *, use_cache: bool = True,
+             jobs: int | None = None) -> list[LoadedFile]:
+    """Every file loaded and schema-checked: from the cache where the content is
+    unchanged, in parallel where there are enough files left to be worth it."""
+    store = ResultCache(root) if use_cache else None
+    loaded: dict[int, LoadedFile] = {}
+    todo: list[tuple[int, RecordFile, bytes | None, str | None]] = []
+    for index, f in enumerate(record_files):
+        raw, content = None, None
+        if store is not None:
+            try:
+                raw = f.path.read_bytes()
+            except OSError:
+                raw = None  # load_file reports it
+            content = digest(raw) if raw is not None else None
+            hit = store.get(f.rel, content) if content else None
+            if hit is not None:
+                problems = [Problem(f.display, *p) for p in hit[2]]
+                loaded[index] = LoadedFile(path=f.path, rel=f.rel, display=f.display, data=hit[1], problems=problems)
+                continue
+        todo.append((index, f, raw, content))
+    jobs = jobs or os.cpu_count() or 1
+    if jobs > 1 and len(todo) >= PARALLEL_FROM:
+        fresh = _load_in_parallel([(f, raw) for _, f, raw, _ in todo], jobs)
+    else:
+        fresh = [load_and_validate(f, raw) for _, f, raw, _ in todo]
+    for (index, f, _, content), result in zip(todo, fresh):
+        loaded[index] = result
+        if store is not None and content:
+            store.put(f.rel, content, result.data, result.problems)
+    if store is not None:
+        store.save()
+    return [loaded[i] for i in range(len(record_files))]
+
+
+def check(root: Path, as_of: date, root_display: str | None = None, *, use_cache: bool = True,
+          jobs: int | None = None) -> CheckResult:
     """Check every record under ``root``; never raises for bad records."""
     root_display = str(root) if root_display is None else root_display
     record_files, problems = discover(root, root_display)
-    loaded = [(f.kind, load_and_validate(f)) for f in record_files]
+    files = load_all(record_files, root, use_cache=use_cache, jobs=jobs)
+    loaded = [(f.kind, result) for f, result in zip(record_files, files)]
     for _, f in loaded:
         problems.extend(f.problems)
     records = build_records(root, loaded)

@@ -38,6 +38,7 @@ Position = tuple[int, int]  # 1-based line, column
 
 _OCTAL = re.compile(r"[-+]?0[0-9_]+$")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 class _Trap(Exception):
@@ -56,6 +57,14 @@ class _RecordLoader(yaml.CSafeLoader):
         super().__init__(stream)
         self.marks: dict[int, Any] = {}
         self.issues: list[tuple[int, int, str, str]] = []
+        # Without a '*' there is no alias, so plain text needs none of the
+        # alias bookkeeping and is taken straight from the node (most values).
+        self.plain_text_fast = "*" not in stream
+
+    def value_of(self, node: yaml.Node) -> Any:
+        if self.plain_text_fast and node.tag == _STR_TAG and type(node) is yaml.ScalarNode:
+            return node.value
+        return self.construct_object(node)
 
     def issue(self, node: yaml.Node, code: str, message: str) -> None:
         mark = node.start_mark
@@ -82,7 +91,7 @@ class _RecordLoader(yaml.CSafeLoader):
             if not isinstance(key_node, yaml.ScalarNode):
                 self.issue(key_node, "yaml-syntax", "a key must be plain text, not a list or mapping")
                 continue
-            key = self.construct_object(key_node)
+            key = self.value_of(key_node)
             if key is None or isinstance(key, bool):
                 key = key_node.value
             position = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
@@ -90,14 +99,14 @@ class _RecordLoader(yaml.CSafeLoader):
                 self.issue(key_node, "duplicate-key",
                            f"key '{key}' appears twice (first on line {first_line[key]}); keep only one")
             first_line.setdefault(key, position[0])
-            data[key] = self.construct_object(value_node)
+            data[key] = self.value_of(value_node)
             positions[key] = position
         self.marks[id(data)] = positions
 
     def construct_record_seq(self, node: yaml.SequenceNode) -> Iterator[list]:
         data: list = []
         yield data
-        data.extend(self.construct_object(child) for child in node.value)
+        data.extend(self.value_of(child) for child in node.value)
         self.marks[id(data)] = [(c.start_mark.line + 1, c.start_mark.column + 1) for c in node.value]
 
     def construct_record_bool(self, node: yaml.ScalarNode) -> Any:
@@ -212,18 +221,19 @@ def _reparse(path: Path) -> tuple[Any, dict[int, Any]] | None:
     return data, loader.marks
 
 
-def load_file(path: Path, rel: str, display: str) -> LoadedFile:
-    """Read, decode and parse one record file; never raises for bad content."""
+def load_file(path: Path, rel: str, display: str, raw: bytes | None = None) -> LoadedFile:
+    """Read (unless ``raw`` is given), decode and parse one record file; never raises for bad content."""
     loaded = LoadedFile(path=path, rel=rel, display=display)
 
     def fail(line: int, column: int, code: str, message: str) -> LoadedFile:
         loaded.problems.append(Problem(display, line, column, ERROR, code, message))
         return loaded
 
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return fail(1, 1, "unreadable", f"cannot read the file: {exc.strerror or exc}")
+    if raw is None:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            return fail(1, 1, "unreadable", f"cannot read the file: {exc.strerror or exc}")
     if len(raw) > MAX_BYTES:
         return fail(1, 1, "too-large",
                     f"file is {len(raw):,} bytes, over the {MAX_BYTES:,}-byte limit for one record; split it up")
