@@ -592,8 +592,10 @@ def bench_people(rng: random.Random, count: int, history_start: date) -> list[Pe
             elif rng.random() < 0.06:
                 status, pause_from = "paused", AS_OF - timedelta(days=rng.randint(30, 150))
         roles = rng.choice(role_sets)
-        goals = [(g, c, rng.choice(("achieved", "in-progress", "planned")))
-                 for g, c in rng.sample(GOALS, 2)]
+        states = ("in-progress", "planned") if status == "in-training" else (
+            "achieved", "in-progress", "planned")
+        goals = [] if status == "applicant" else [
+            (g, c, rng.choice(states)) for g, c in rng.sample(GOALS, 2)]
         people.append(Person(
             pid, name, status, joined, roles, left=left, pause_from=pause_from,
             interval_days=28 if rng.random() < 0.15 else None,
@@ -1686,7 +1688,7 @@ def main(argv: list[str] | None = None) -> int:
     done = time.perf_counter()
     counts = ", ".join(f"{k} {v}" for k, v in corpus.count().items())
     print(f"wrote {written} files to {args.dir} in {done - started:.1f}s "
-          f"(build {built - started:.1f}s, write {done - built:.1f}s; {counts})")
+          f"(build {built - started:.1f}s, render+write {done - built:.1f}s; {counts})")
     return 0
 
 
