@@ -641,7 +641,7 @@ def supporter_record(person: Person, rng: random.Random) -> dict[str, Any]:
 
 
 def development_plan(person: Person, rng: random.Random) -> list[dict[str, Any]]:
-    """Goals; closed goals carry a past target date, open ones none (nothing is future-dated)."""
+    """Goals; closed goals carry a past target date, open ones a target ahead (plans look forward)."""
     start = person.agreement or person.induction or person.joined
     plan = []
     for goal, competency, status in person.goals:
@@ -651,6 +651,8 @@ def development_plan(person: Person, rng: random.Random) -> list[dict[str, Any]]
         if status in ("achieved", "dropped"):
             span = max(1, (person.record_end - start).days)
             item["target"] = start + timedelta(days=rng.randint(span // 3, span))
+        elif person.status != "left":
+            item["target"] = person.record_end + timedelta(days=rng.randint(30, 270))
         item["status"] = status
         plan.append(item)
     return plan
@@ -778,14 +780,13 @@ def make_action(rng: random.Random, text: str, created: date, end: date) -> dict
     """An action agreed on ``created``; past-due actions are always done by ``end``.
 
     ``end`` is the last day anything may be dated (as-of date or the supporter's leaving).
-    Actions whose natural due date would fall after ``end`` get no due date and stay open.
+    Actions whose due date falls after ``end`` stay open (a due date may be ahead; a done date may not).
     """
     due = created + timedelta(days=rng.randint(7, 42))
-    action: dict[str, Any] = {"action": text}
+    action: dict[str, Any] = {"action": text, "due": due}
     if due > end:
         action["done"] = False
         return action
-    action["due"] = due
     if rng.random() < 0.3:
         action["done"] = True
     else:
