@@ -85,14 +85,14 @@ def check(records: Path, output_format: str, strict: bool, as_of: date | None) -
     sys.exit(1 if failed else 0)
 
 
-def _checked_or_exit(records: Path, as_of: date):
+def _checked_or_exit(records: Path, as_of: date, command: str = "build"):
     """Run check; on errors print them and exit 1, before anything is written."""
     from .check import check as run_check
 
     result = run_check(records, as_of, _root_display(records))
     if result.errors:
         click.echo(FORMATTERS["text"]([p for p in result.problems if p.severity == ERROR]), err=True)
-        click.echo(f"error: build refused: {summary(result.problems, result.files_checked)}. "
+        click.echo(f"error: {command} refused: {summary(result.problems, result.files_checked)}. "
                    f"Fix the errors above (peerkit check {_root_display(records)}); nothing was written.", err=True)
         sys.exit(1)
     return result
@@ -169,3 +169,244 @@ def portfolio(supporter_id: str, records: Path, output: Path | None, pdf: bool, 
         click.echo(f"warning: {warning}", err=True)
     made = " and portfolio.pdf" if report.pdfs else ""
     click.echo(f"built {output}/index.html{made}")
+
+
+# --- coordinator workflow: init, new, due, export, schema -------------------
+
+@main.command()
+@click.argument("directory", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True,
+              help="Add the starter files DIR lacks even if it is not empty. Never overwrites a file.")
+def init(directory: Path, force: bool) -> None:
+    """Start a new records repository in DIR.
+
+    Writes programme.yaml (the National Standards competency framework and
+    mandatory training), one example supporter, empty meetings/,
+    supervision/, cpd/ and evidence/ folders, .gitignore, a pre-commit
+    config running peerkit check, editor schemas and a README for
+    coordinators. Refuses a non-empty DIR unless --force.
+
+    \b
+    Example:
+      peerkit init our-records && cd our-records && git init
+      peerkit check .
+    """
+    from .scaffold import InitError, init as run_init
+
+    try:
+        report = run_init(directory, force)
+    except InitError as exc:
+        raise click.ClickException(str(exc)) from None
+    for rel in report.skipped:
+        click.echo(f"skipped {rel}: already exists, left as it was", err=True)
+    shown = _root_display(directory)
+    click.echo(f"created {len(report.created)} files in {shown}; next: edit {shown}/programme.yaml, "
+               f"then peerkit check {shown}")
+
+
+def _new_record(kind: str, records: Path, values: dict) -> None:
+    """Ask for what is missing (only on a terminal), then write the record and print its path."""
+    from . import new as records_new
+
+    while gaps := records_new.missing(kind, values, records):
+        if not sys.stdin.isatty():
+            flags = ", ".join(gap.flag for gap in gaps)
+            raise click.UsageError(f"missing {flags}: give {'it' if len(gaps) == 1 else 'them'} as flags "
+                                   f"(peerkit asks for them only when run in a terminal)")
+        gap = gaps[0]
+        if gap.multiple:
+            listed = f": {', '.join(gap.choices)}" if gap.choices else ""
+            answer = click.prompt(f"{gap.prompt} (separate with commas{listed})")
+            values[gap.name] = tuple(part.strip() for part in answer.split(",") if part.strip())
+        else:
+            values[gap.name] = click.prompt(gap.prompt, type=click.Choice(gap.choices) if gap.choices else gap.type)
+    try:
+        path = records_new.create(kind, values, records, date.today())
+    except records_new.NewRecordError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(path.as_posix())
+
+
+def _enum(kind: str, field: str) -> click.Choice:
+    from .new import choices
+
+    return click.Choice(choices(kind, field))
+
+
+records_argument = click.argument("records", type=RECORDS_DIR, default="records")
+date_option = click.option("--date", type=DATE, default=None, metavar="DATE", help="YYYY-MM-DD. Default: today.")
+
+
+@main.group()
+def new() -> None:
+    """Write a new record, valid and at its proper path; never overwrites.
+
+    Prints the new file's path. Missing required values are asked for on a
+    terminal; otherwise (a script, a pipe) their flags are named and
+    nothing is written.
+
+    \b
+    Example:
+      peerkit new meeting records/ --kind one-to-one --supporter amara-okafor \\
+          --mentee DK --setting community --duration 60
+      $EDITOR "$(peerkit new cpd records/ --supporter amara-okafor --title 'Safeguarding adults' \\
+          --type e-learning --hours 2 --mandatory safeguarding-adults)"
+    """
+
+
+@new.command("supporter")
+@records_argument
+@click.option("--name", help="Full name.")
+@click.option("--id", "id", help="File name and id. Default: the name in lower case with hyphens.")
+@click.option("--status", type=_enum("supporter", "status"))
+@click.option("--joined", type=DATE, default=None, metavar="DATE", help="YYYY-MM-DD. Default: today.")
+@click.option("--role", "roles", type=_enum("supporter", "roles"), multiple=True, help="Repeat for each role.")
+def new_supporter(records: Path, **values) -> None:
+    """A new supporter, in supporters/<id>.yaml.
+
+    \b
+    Example:
+      peerkit new supporter records/ --name "Zoë Ng" --status in-training --role one-to-one
+    """
+    _new_record("supporter", records, values)
+
+
+@new.command("meeting")
+@records_argument
+@date_option
+@click.option("--kind", type=_enum("meeting", "kind"))
+@click.option("--supporter", metavar="ID", help="Who ran it (one-to-one and coordinator meetings).")
+@click.option("--facilitator", "facilitators", metavar="ID", multiple=True, help="Group facilitator; repeat for each.")
+@click.option("--mentee", help="Initials or a code (DK, M-0042), never a name. One-to-one only.")
+@click.option("--setting", type=_enum("meeting", "setting"))
+@click.option("--duration", type=click.IntRange(1, 1440), help="Minutes.")
+@click.option("--topic", help="A few words (groups: also names the file).")
+@click.option("--attendance", type=click.IntRange(0), help="People at a group.")
+@click.option("--checked-in", metavar="HH:MM", help="Lone-working check-in time (community meetings).")
+@click.option("--checked-out", metavar="HH:MM", help="Lone-working check-out time.")
+def new_meeting(records: Path, **values) -> None:
+    """A meeting, in meetings/<YYYY>/.
+
+    The file is <date>-<kind>-<supporter>.yaml (groups: <date>-group-<topic>.yaml),
+    never named after the mentee.
+
+    \b
+    Example:
+      peerkit new meeting records/ --kind group --facilitator amara-okafor \\
+          --facilitator grace-mensah --setting in-house --duration 90 --topic "Drop-in" --attendance 9
+    """
+    _new_record("meeting", records, values)
+
+
+@new.command("supervision")
+@records_argument
+@date_option
+@click.option("--supporter", "supporters", metavar="ID", multiple=True, help="Supervisee; repeat for a group.")
+@click.option("--type", "type", type=_enum("supervision", "type"))
+@click.option("--supervisor", help="The supervisor's name.")
+@click.option("--focus", type=_enum("supervision", "focus"), multiple=True, help="ImROC focus; repeat for each.")
+@click.option("--duration", type=click.IntRange(1, 1440), help="Minutes.")
+def new_supervision(records: Path, **values) -> None:
+    """A supervision session, in supervision/<YYYY>/.
+
+    The file is <date>-<type>-<supporter>.yaml (<date>-<type>-supervision.yaml
+    for several supervisees). Repeat --supporter for group supervision.
+
+    \b
+    Example:
+      peerkit new supervision records/ --supporter amara-okafor --type clinical \\
+          --supervisor "Helen Marsh" --focus reflection --focus restoration --duration 60
+    """
+    _new_record("supervision", records, values)
+
+
+@new.command("cpd")
+@records_argument
+@date_option
+@click.option("--supporter", metavar="ID")
+@click.option("--title")
+@click.option("--type", "type", type=_enum("cpd", "type"))
+@click.option("--provider")
+@click.option("--hours", type=click.FloatRange(0, 500, min_open=True))
+@click.option("--competency", "competencies", metavar="ID", multiple=True, help="Competency evidenced; repeat.")
+@click.option("--mandatory", metavar="ID", help="The mandatory training this renews, from programme.yaml.")
+def new_cpd(records: Path, **values) -> None:
+    """A CPD entry, in cpd/<supporter>/<date>-<title>.yaml.
+
+    \b
+    Example:
+      peerkit new cpd records/ --supporter amara-okafor --title "Lone working" \\
+          --type workshop --hours 3 --mandatory lone-working --competency safety
+    """
+    _new_record("cpd", records, values)
+
+
+@main.command()
+@records_argument
+@click.option("--within", type=click.IntRange(0), default=30, show_default=True, metavar="DAYS",
+              help="Also list what falls due in the next DAYS days.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@as_of_option
+def due(records: Path, within: int, output_format: str, as_of: date | None) -> None:
+    """Show what is overdue or due within DAYS.
+
+    Supervision, mandatory training renewals, supervision actions and
+    missing debriefs, grouped by heading; coloured on a terminal, plain when piped. Exit 0
+    (it is a report), or 1 when RECORDS has errors.
+
+    \b
+    Example:
+      peerkit due records/ --within 14
+      peerkit due --format json | jq '.[] | select(.days < 0)'
+    """
+    from .due import due_items, format_json, format_text
+
+    as_of = as_of or date.today()
+    items = due_items(_checked_or_exit(records, as_of, "due"), as_of, within)
+    click.echo(format_json(items) if output_format == "json" else format_text(items, as_of, within))
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["supporters", "meetings", "supervision", "cpd"]))
+@records_argument
+@click.option("--format", "output_format", type=click.Choice(["csv"]), default="csv", show_default=True)
+@click.option("--aggregate", type=click.Choice(["month"]), default=None,
+              help="Counts and hours per month per kind, with no identifiers (not for supporters).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write. Default: standard output.")
+def export(kind: str, records: Path, output_format: str, aggregate: str | None, output: Path | None) -> None:
+    """Export KIND as CSV, one row per record, for funders and spreadsheets.
+
+    Meetings carry no mentee, topic or notes; CPD and supervision carry no
+    reflections or notes. --aggregate month leaves out every identifier.
+
+    \b
+    Example:
+      peerkit export meetings records/ --aggregate month -o meetings-by-month.csv
+      peerkit export cpd records/ > cpd.csv
+    """
+    from .export import AGGREGATABLE, EXPORTS, by_month, to_csv
+
+    if aggregate and kind not in AGGREGATABLE:
+        raise click.UsageError(f"--aggregate month works for {', '.join(AGGREGATABLE)}, not {kind}")
+    records_found = _checked_or_exit(records, date.today(), "export").records
+    text = to_csv(by_month(kind, records_found) if aggregate else EXPORTS[kind](records_found))
+    if output:
+        output.write_text(text, encoding="utf-8", newline="")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["programme", "supporter", "meeting", "supervision", "cpd"]))
+def schema(kind: str) -> None:
+    """Print the JSON Schema of a KIND of record, for editors and other tools.
+
+    \b
+    Example:
+      peerkit schema meeting > .schemas/meeting.schema.json
+    """
+    from .validate import schema_text
+
+    click.echo(schema_text(kind), nl=False)

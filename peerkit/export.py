@@ -1,0 +1,128 @@
+"""``peerkit export``: CSV for funders, commissioners and spreadsheets.
+
+One row per record, in a fixed order (by date, then path), so two exports of
+the same records are identical. What may identify someone stays behind:
+meeting rows carry no mentee, topic or notes, and where an older file name
+holds the mentee's code the exported path says ``mentee`` instead. Free text
+(notes, reflections) is never exported. ``--aggregate month`` goes further:
+counts and hours only, with no identifiers at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import defaultdict
+from typing import Callable, Iterable
+
+from .analyse import CPD_TYPES, MEETING_KINDS, SUPERVISION_TYPES, month_key
+from .model import Meeting, Records
+
+KINDS = ("supporters", "meetings", "supervision", "cpd")
+AGGREGATABLE = ("meetings", "supervision", "cpd")
+
+Table = tuple[list[str], list[list[object]]]
+
+
+def _join(values: Iterable[str]) -> str:
+    """Several values in one cell, as spreadsheets split them: ``a; b``."""
+    return "; ".join(values)
+
+
+def _number(value: float) -> float | int:
+    """Round to 2 places and write 6.0 as 6, as people write hours."""
+    value = round(value, 2)
+    return int(value) if value.is_integer() else value
+
+
+def _without_mentee(meeting: Meeting) -> str:
+    """The meeting's path, with the mentee's code replaced where its file name holds it."""
+    folder, _, name = meeting.source.rel.rpartition("/")
+    stem, dot, suffix = name.rpartition(".")
+    parts = re.findall(r"[a-z0-9]+", (meeting.mentee or "").lower())
+    words = stem.split("-")
+    dated = 3 if re.fullmatch(r"\d{4}-\d{2}-\d{2}", "-".join(words[:3])) else 0
+    for code in (parts, ["".join(parts)]) if parts else ():  # M-0042 as m-0042; D.K. as d-k or dk
+        for start in range(dated, len(words) - len(code) + 1):
+            if words[start:start + len(code)] == code:
+                words[start:start + len(code)] = ["mentee"]
+    return f"{folder}/{'-'.join(words)}{dot}{suffix}"
+
+
+def supporters(records: Records) -> Table:
+    header = ["id", "name", "status", "joined", "left", "roles", "induction_completed", "core_completed",
+              "accreditation", "supervisor", "path"]
+    rows = []
+    for s in sorted(records.supporters, key=lambda s: s.id):
+        accreditation = s.accreditation
+        award = " ".join(filter(None, (accreditation.title, accreditation.level and f"level {accreditation.level}",
+                                       f"({accreditation.body})"))) if accreditation else ""
+        rows.append([s.id, s.name, s.status, s.joined, s.left or "", _join(s.roles), s.induction_completed or "",
+                     s.core_completed or "", award, s.supervisor or "", s.source.rel])
+    return header, rows
+
+
+def meetings(records: Records) -> Table:
+    """No mentee, topic or notes: a meetings export may leave the organisation."""
+    header = ["date", "kind", "supporters", "setting", "duration_minutes", "attendance", "debriefed", "path"]
+    rows = [[m.date, m.kind, _join(m.people), m.setting, m.duration_minutes,
+             "" if m.attendance is None else m.attendance, "yes" if m.debrief else "no", _without_mentee(m)]
+            for m in sorted(records.meetings, key=lambda m: (m.date, m.source.rel))]
+    return header, rows
+
+
+def supervision(records: Records) -> Table:
+    header = ["date", "type", "supporters", "supervisor", "duration_minutes", "focus", "actions", "open_actions",
+              "copy_given", "path"]
+    rows = [[s.date, s.type, _join(s.supporters), s.supervisor, s.duration_minutes or "", _join(s.focus),
+             len(s.actions), sum(1 for a in s.actions if not a.done), s.copy_given or "", s.source.rel]
+            for s in sorted(records.supervision, key=lambda s: (s.date, s.source.rel))]
+    return header, rows
+
+
+def cpd(records: Records) -> Table:
+    header = ["date", "supporter", "title", "type", "provider", "hours", "mandatory", "competencies", "path"]
+    rows = [[c.date, c.supporter, c.title, c.type, c.provider or "", _number(c.hours), c.mandatory or "",
+             _join(c.competencies), c.source.rel]
+            for c in sorted(records.cpd, key=lambda c: (c.date, c.source.rel))]
+    return header, rows
+
+
+EXPORTS: dict[str, Callable[[Records], Table]] = {
+    "supporters": supporters, "meetings": meetings, "supervision": supervision, "cpd": cpd,
+}
+
+
+def by_month(kind: str, records: Records) -> Table:
+    """month, kind (meeting kind, supervision type or CPD type), count, hours: no identifiers."""
+    if kind == "meetings":
+        items = [(m.date, m.kind, m.duration_minutes / 60) for m in records.meetings]
+        order = MEETING_KINDS
+    elif kind == "supervision":
+        items = [(s.date, s.type, (s.duration_minutes or 0) / 60) for s in records.supervision]
+        order = SUPERVISION_TYPES
+    elif kind == "cpd":
+        items = [(c.date, c.type, c.hours) for c in records.cpd]
+        order = CPD_TYPES
+    else:
+        raise ValueError(f"--aggregate month works for {', '.join(AGGREGATABLE)}, not {kind}")
+    counts: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0, 0.0])
+    for day, sort, hours in items:
+        cell = counts[(month_key(day), sort)]
+        cell[0] += 1
+        cell[1] += hours
+    rank = {name: i for i, name in enumerate(order)}
+    keys = sorted(counts, key=lambda k: (k[0], rank.get(k[1], len(rank)), k[1]))
+    column = "kind" if kind == "meetings" else "type"
+    return ["month", column, "count", "hours"], [[m, k, counts[m, k][0], _number(counts[m, k][1])] for m, k in keys]
+
+
+def to_csv(table: Table) -> str:
+    """RFC 4180 CSV (CRLF line ends), dates as YYYY-MM-DD."""
+    header, rows = table
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()

@@ -1,0 +1,296 @@
+"""``peerkit new``: one valid record from a few values, at its canonical path.
+
+A coordinator types flags (or answers prompts); this module turns them into
+a record in the field order of its schema, checks it the way ``peerkit
+check`` would (schema, the supporters and competencies it names, its dates),
+and writes it where design.md says it lives. It never replaces a file: a
+second meeting on the same day gets ``-2`` on its name.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .resources import data_dir
+
+
+class NewRecordError(Exception):
+    """The record would not pass ``peerkit check``; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A required value the user has not given yet: what to ask, or which flag to name."""
+
+    name: str  # the key in ``values``
+    flag: str
+    prompt: str
+    choices: tuple[str, ...] = ()
+    multiple: bool = False
+    type: type = str
+
+
+def _schema(kind: str) -> dict[str, Any]:
+    # Read directly, not through peerkit.validate: the CLI builds its options from
+    # these choices at start-up, and importing jsonschema would take 0.2 s.
+    return json.loads((data_dir("schemas") / f"{kind}.schema.json").read_text(encoding="utf-8"))
+
+
+def choices(kind: str, field: str) -> tuple[str, ...]:
+    """The allowed values of ``field`` (or of its list items), read from the schema."""
+    spec = _schema(kind)["properties"][field]
+    return tuple(spec.get("enum") or spec["items"]["enum"])
+
+
+def known_supporters(root: Path) -> list[str]:
+    """Supporter ids, from the file names in supporters/ (as check does)."""
+    folder = root / "supporters"
+    return sorted(p.stem for p in folder.glob("*.y*ml")) if folder.is_dir() else []
+
+
+def missing(kind: str, values: dict[str, Any], root: Path) -> list[Missing]:
+    """Required values still absent; some depend on others (a group needs facilitators)."""
+    people = tuple(known_supporters(root))
+    wanted: list[Missing] = []
+    if kind == "supporter":
+        wanted = [Missing("name", "--name", "Full name"),
+                  Missing("status", "--status", "Status", choices("supporter", "status"))]
+    elif kind == "meeting":
+        wanted = [Missing("kind", "--kind", "Kind of meeting", choices("meeting", "kind"))]
+        if values.get("kind") == "group":
+            wanted.append(Missing("facilitators", "--facilitator", "Facilitators' ids", people, multiple=True))
+        elif values.get("kind"):
+            wanted.append(Missing("supporter", "--supporter", "Supporter id", people))
+        if values.get("kind") == "one-to-one":
+            wanted.append(Missing("mentee", "--mentee", "Mentee initials or code (never a name)"))
+        wanted += [Missing("setting", "--setting", "Setting", choices("meeting", "setting")),
+                   Missing("duration", "--duration", "Duration in minutes", type=int)]
+    elif kind == "supervision":
+        wanted = [Missing("supporters", "--supporter", "Supporter ids", people, multiple=True),
+                  Missing("type", "--type", "Type of supervision", choices("supervision", "type")),
+                  Missing("supervisor", "--supervisor", "Supervisor's name"),
+                  Missing("focus", "--focus", "Focus", choices("supervision", "focus"), multiple=True)]
+    elif kind == "cpd":
+        wanted = [Missing("supporter", "--supporter", "Supporter id", people),
+                  Missing("title", "--title", "Title"),
+                  Missing("type", "--type", "Type of CPD", choices("cpd", "type")),
+                  Missing("hours", "--hours", "Hours", type=float)]
+    return [m for m in wanted if values.get(m.name) in (None, "", ())]
+
+
+def slugify(text: str, max_words: int = 6) -> str:
+    """``Zoë Ng`` -> ``zoe-ng``: lower-case ASCII words joined by hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    return "-".join(words[:max_words])
+
+
+# --- building the record ------------------------------------------------------
+
+class _Quoted(str):
+    """A string written in double quotes: times and mentee codes (YAML 1.1 misreads some)."""
+
+
+def _prune(data: dict[str, Any]) -> dict[str, Any]:
+    """Drop fields that were not given, so the file holds only what is known."""
+    out = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            value = _prune(value)
+        if value not in (None, "", (), [], {}):
+            out[key] = value
+    return out
+
+
+def _number(value: float | int | None) -> float | int | None:
+    """2.0 -> 2, so hours read as people write them."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _supporter(v: dict[str, Any], today: date) -> tuple[str, dict[str, Any]]:
+    record_id = v.get("id") or slugify(v["name"], max_words=8)
+    data = {"id": record_id, "name": v["name"], "status": v["status"], "joined": v.get("joined") or today,
+            "roles": list(v.get("roles") or ())}
+    return f"supporters/{record_id}", data
+
+
+_SLUG_PREFIX = {"one-to-one": "one-to-one", "group": "group", "coordinator-one-to-one": "coordinator"}
+
+
+def _meeting(v: dict[str, Any], today: date) -> tuple[str, dict[str, Any]]:
+    day = v.get("date") or today
+    times = {"checked_in": v.get("checked_in"), "checked_out": v.get("checked_out")}
+    data = {"date": day, "kind": v["kind"], "supporter": v.get("supporter"),
+            "facilitators": list(v.get("facilitators") or ()),
+            "mentee": _Quoted(v["mentee"]) if v.get("mentee") else None,
+            "setting": v["setting"], "duration_minutes": v["duration"], "topic": v.get("topic"),
+            "lone_working": {name: _Quoted(t) for name, t in times.items() if t},
+            "attendance": v.get("attendance")}
+    # The slug names the supporter, never the mentee: file names end up in git logs and exports.
+    tail = slugify(v.get("topic") or "", 4) if v["kind"] == "group" else (v.get("supporter") or "")
+    slug = "-".join(part for part in (_SLUG_PREFIX.get(v["kind"], v["kind"]), tail) if part)
+    return f"meetings/{day.year}/{day.isoformat()}-{slug}", data
+
+
+def _supervision(v: dict[str, Any], today: date) -> tuple[str, dict[str, Any]]:
+    day = v.get("date") or today
+    people = list(v["supporters"])
+    one = len(people) == 1
+    data = {"date": day, "supporter": people[0] if one else None, "supporters": None if one else people,
+            "type": v["type"], "supervisor": v["supervisor"], "duration_minutes": v.get("duration"),
+            "focus": list(v["focus"])}
+    slug = f"{v['type']}-{people[0] if one else 'supervision'}"
+    return f"supervision/{day.year}/{day.isoformat()}-{slug}", data
+
+
+def _cpd(v: dict[str, Any], today: date) -> tuple[str, dict[str, Any]]:
+    day = v.get("date") or today
+    data = {"supporter": v["supporter"], "date": day, "title": v["title"], "type": v["type"],
+            "provider": v.get("provider"), "hours": _number(v["hours"]), "mandatory": v.get("mandatory"),
+            "competencies": list(v.get("competencies") or ())}
+    return f"cpd/{v['supporter']}/{day.isoformat()}-{slugify(v['title']) or 'cpd'}", data
+
+
+BUILDERS = {"supporter": _supporter, "meeting": _meeting, "supervision": _supervision, "cpd": _cpd}
+
+
+def build(kind: str, values: dict[str, Any], today: date) -> tuple[str, dict[str, Any]]:
+    """(path stem inside the records folder, record data) from the user's values; unset fields left out."""
+    stem, data = BUILDERS[kind](values, today)
+    return stem, _prune(data)
+
+
+def in_schema_order(data: dict[str, Any], node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    """Order keys as the schema lists its properties, so every file reads the same way in diffs."""
+    node = defs.get(node.get("$ref", "").rpartition("/")[2], node) if "$ref" in node else node
+    properties = node.get("properties", {})
+    rank = {name: i for i, name in enumerate(properties)}
+    ordered = {}
+    for key in sorted(data, key=lambda k: rank.get(k, len(rank))):
+        value = data[key]
+        ordered[key] = in_schema_order(value, properties.get(key, {}), defs) if isinstance(value, dict) else value
+    return ordered
+
+
+# --- checking -----------------------------------------------------------------
+
+def _plain(value: Any) -> Any:
+    """The data as check sees it after loading: dates as ISO strings."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value) if isinstance(value, _Quoted) else value
+
+
+def _load(root: Path, rel: str) -> dict[str, Any] | None:
+    from .loader import load_file
+
+    loaded = load_file(root / rel, rel, rel)
+    return loaded.data if loaded.ok and isinstance(loaded.data, dict) else None
+
+
+def named_supporters(data: dict[str, Any]) -> list[str]:
+    return [data["supporter"]] if "supporter" in data else list(data.get("supporters") or data.get("facilitators") or ())
+
+
+def problems(kind: str, data: dict[str, Any], root: Path, today: date) -> list[str]:
+    """Why ``data`` would fail ``peerkit check``: schema first, then references and dates."""
+    # Imported here, not at the top: slow to import (see _schema), and only needed once writing.
+    from .rules import looks_like_code
+    from .validate import iter_errors  # the same schema validation as check
+
+    found = [message for _, _, message in iter_errors(kind, _plain(data))]
+    if found:
+        return found
+    if data.get("mentee") and not looks_like_code(data["mentee"]):
+        found.append(f"mentee '{data['mentee']}' looks like a name; record initials (e.g. DK) "
+                     f"or a code (e.g. M-0042) only")
+    known = known_supporters(root)
+    day = data.get("date") or data.get("joined")
+    if day > today:
+        found.append(f"date {day} is after today ({today}); record things once they have happened")
+    for person in named_supporters(data) if kind != "supporter" else ():
+        if person not in known:
+            guess = difflib.get_close_matches(person, known, n=1)
+            hint = f"did you mean '{guess[0]}'? " if guess else ""
+            found.append(f"no supporter '{person}' (no supporters/{person}.yaml); {hint}"
+                         f"known ids: {', '.join(known) or 'none yet (peerkit new supporter)'}")
+            continue
+        supporter = _load(root, f"supporters/{person}.yaml") or {}
+        joined, left = supporter.get("joined"), supporter.get("left")
+        if joined and day.isoformat() < joined:
+            found.append(f"dated {day}, before {person} joined ({joined})")
+        if left and day.isoformat() > left:
+            found.append(f"dated {day}, after {person} left ({left})")
+    if kind == "cpd":
+        programme = _load(root, "programme.yaml") or {}
+        competencies = [c.get("id") for c in programme.get("competencies", ()) if isinstance(c, dict)]
+        trainings = [t.get("id") for t in programme.get("mandatory_training", ()) if isinstance(t, dict)]
+        for cid in data.get("competencies", ()):
+            if cid not in competencies:
+                found.append(f"'{cid}' is not a competency in programme.yaml; known: {', '.join(competencies)}")
+        if data.get("mandatory") and data["mandatory"] not in trainings:
+            found.append(f"'{data['mandatory']}' is not in programme.yaml's mandatory_training; "
+                         f"known: {', '.join(trainings) or 'none'}")
+    return found
+
+
+# --- writing ------------------------------------------------------------------
+
+class _Dumper(yaml.SafeDumper):
+    """Block style with list items indented under their key, as the records are written by hand."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False):
+        return super().increase_indent(flow, False)
+
+
+_Dumper.add_representer(_Quoted, lambda dumper, value: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", str(value), style='"'))
+
+
+def to_yaml(data: dict[str, Any]) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+
+
+def _write_new(root: Path, stem: str, text: str, numbered: bool) -> Path:
+    """Create ``stem.yaml`` (or ``stem-2.yaml``, ... when ``numbered``), never replacing a file."""
+    for n in range(1, 1000):
+        path = root / (f"{stem}.yaml" if n == 1 else f"{stem}-{n}.yaml")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            if path.with_suffix(".yml").exists():
+                raise FileExistsError(path)
+            with path.open("x", encoding="utf-8") as out:  # "x": fails if the file exists
+                out.write(text)
+            return path
+        except FileExistsError:
+            if not numbered:
+                break
+    raise NewRecordError(f"{stem}.yaml already exists; nothing was written "
+                         f"(choose another id with --id, or edit that file)")
+
+
+def create(kind: str, values: dict[str, Any], root: Path, today: date) -> Path:
+    """Write a new record of ``kind`` under ``root`` and return its path; raise if it would not pass check."""
+    if not (root / "programme.yaml").is_file():
+        raise NewRecordError(f"{root} has no programme.yaml, so it is not a records folder; "
+                             f"give the records folder (peerkit init makes a new one)")
+    stem, data = build(kind, values, today)
+    spec = _schema(kind)
+    data = in_schema_order(data, spec, spec.get("$defs", {}))
+    found = problems(kind, data, root, today)
+    if found:
+        raise NewRecordError("nothing was written:\n" + "\n".join(f"  - {message}" for message in found))
+    return _write_new(root, stem, to_yaml(data), numbered=kind != "supporter")
