@@ -984,7 +984,7 @@ def one_to_one_series(rng: random.Random, person: Person, days: list[date],
                     text = f"{who_acts} to {rng.choice(MENTEE_ACTIONS)}"
                     rec["actions"] = [make_action(rng, text, day, person.active_to)]
                 rec["notes"] = one_to_one_notes(rng, who, topic, position, size)
-                corpus.add("meetings", day, f"one-to-one-{mentee.lower()}", rec,
+                corpus.add("meetings", day, f"one-to-one-{person.id}", rec,
                            owner=person.id, extra=setting)
 
 
