@@ -61,7 +61,9 @@ def main() -> None:
               show_default=True, help="text for people, json for programs, github for Actions annotations.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @as_of_option
-def check(records: Path, output_format: str, strict: bool, as_of: date | None) -> None:
+@click.option("--no-cache", is_flag=True,
+              help="Parse every file again instead of reusing unchanged results from RECORDS/.peerkit-cache/.")
+def check(records: Path, output_format: str, strict: bool, as_of: date | None, no_cache: bool) -> None:
     """Check every record in RECORDS (default: records/) and report every problem.
 
     Each problem is one line, path:line:col: severity: CODE message, at the
@@ -75,7 +77,7 @@ def check(records: Path, output_format: str, strict: bool, as_of: date | None) -
     """
     from .check import check as run_check
 
-    result = run_check(records, as_of or date.today(), _root_display(records))
+    result = run_check(records, as_of or date.today(), _root_display(records), use_cache=not no_cache)
     text = FORMATTERS[output_format](result.problems)
     if text:
         click.echo(text)

@@ -1,0 +1,72 @@
+"""The content-hash cache in RECORDS/.peerkit-cache/: faster, never stale, safe to lose."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import run_check, write
+
+
+def cache_file(records):
+    return records / ".peerkit-cache" / "check.json"
+
+
+def test_second_run_reuses_the_cache_and_reports_the_same(records):
+    write(records / "meetings/2025/2025-03-04-one-to-one-x.yaml", """
+        date: 2025-03-04
+        kind: one-to-one
+        supporter: nobody-here
+        mentee: "DK"
+        setting: in-house
+        duration_minutes: 60
+        debrief: {date: 2025-03-04, method: phone}
+    """)
+    first = run_check(records)
+    stored = json.loads(cache_file(records).read_text())
+    assert "meetings/2025/2025-03-04-one-to-one-x.yaml" in stored["files"]
+    second = run_check(records)
+    assert second == first
+    # The rule's problem on a cached record still points at the field's own line.
+    assert "2025-03-04-one-to-one-x.yaml:3:1: error: unknown-supporter" in second[1]
+
+
+def test_a_changed_file_is_checked_again(records):
+    run_check(records)
+    path = records / "supporters/amara-okafor.yaml"
+    path.write_text(path.read_text().replace("status: active", "status: retired"))
+    exit_code, output = run_check(records)
+    assert exit_code == 1
+    assert "amara-okafor.yaml:3:1: error: bad-value status is 'retired'" in output
+
+
+def test_results_from_other_code_or_schemas_are_ignored(records):
+    run_check(records)
+    stored = json.loads(cache_file(records).read_text())
+    rel = "supporters/amara-okafor.yaml"
+    digest = stored["files"][rel][0]
+    # A planted entry claiming the file has a problem: honoured only under the right key.
+    stored["files"][rel] = [digest, None, [[1, 1, "error", "planted", "from a stale cache"]]]
+    stored["key"] = "written-by-another-peerkit"
+    cache_file(records).write_text(json.dumps(stored))
+    assert "planted" not in run_check(records)[1]
+
+
+@pytest.mark.parametrize("garbage", ["", "{not json", "[]", '{"key": 1, "files": []}', "\x00\xff"])
+def test_a_broken_cache_is_ignored_and_rewritten(records, garbage):
+    cache_file(records).parent.mkdir(exist_ok=True)
+    cache_file(records).write_text(garbage, encoding="latin-1")
+    exit_code, output = run_check(records)
+    assert exit_code == 0 and output.endswith("0 errors, 0 warnings\n")
+    assert json.loads(cache_file(records).read_text())["files"]
+
+
+def test_no_cache_flag_writes_nothing(records):
+    assert run_check(records, "--no-cache")[0] == 0
+    assert not (records / ".peerkit-cache").exists()
+
+
+def test_the_cache_ignores_itself_in_git(records):
+    run_check(records)
+    assert (records / ".peerkit-cache" / ".gitignore").read_text() == "*\n"
