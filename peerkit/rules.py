@@ -22,7 +22,9 @@ from .validate import field_name
 Rule = Callable[[Records, date], Iterable[Problem]]
 
 _STEM_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9][a-z0-9-]*$")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Bounded repeats keep the search linear: an unbounded local part made a
+# 900 KB note without '@' take minutes (each start position re-scanned the rest).
+_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 _PHONE = re.compile(r"(?<![\w-])(?:\+44\s?\(?0?\)?\s?|\(?0)\d{2,4}\)?(?:[\s-]?\d){6,8}(?![\w-])")
 _INITIALS = re.compile(r"^(?:[A-Z]\.?\s?){1,4}$")
 # A word with a lower-case letter, or five or more capitals in a row (SARAH):
