@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from .problems import ERROR, NOTE, WARNING, Problem
 
@@ -46,38 +47,47 @@ def discover(root: Path, root_display: str) -> tuple[list[RecordFile], list[Prob
     files: list[RecordFile] = []
     problems: list[Problem] = []
     real_root = root.resolve()
-    for dirpath, dirnames, filenames in os.walk(root):
-        here = Path(dirpath)
-        rel_dir = here.relative_to(root).as_posix()
-        top = "" if rel_dir == "." else rel_dir.split("/", 1)[0]
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (rel_dir == "." and d in IGNORED_FOLDERS))
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-            display = display_path(root_display, rel)
-            if not name.endswith(YAML_SUFFIXES):
-                if top in RECORD_FOLDERS:
-                    problems.append(Problem(display, 1, 1, NOTE, "skipped", "not a .yaml file, so not read"))
-                continue
-            path = here / name
-            if path.is_symlink() and not _inside(path.resolve(), real_root):
-                problems.append(Problem(display, 1, 1, ERROR, "outside-records",
-                                        "this file is a link to a place outside the records folder; "
-                                        "copy the record in instead"))
-                continue
-            kind = _kind(rel)
-            if kind is None:
-                problems.append(Problem(display, 1, 1, WARNING, "unknown-location",
-                                        "not a place for records, so not checked; records live in programme.yaml, "
-                                        "supporters/, meetings/, supervision/ and cpd/"))
-                continue
-            files.append(RecordFile(kind, path, rel, display))
+    for entry, rel in _walk(str(root), ""):
+        display = display_path(root_display, rel)
+        if not entry.name.endswith(YAML_SUFFIXES):
+            if rel.split("/", 1)[0] in RECORD_FOLDERS:
+                problems.append(Problem(display, 1, 1, NOTE, "skipped", "not a .yaml file, so not read"))
+            continue
+        path = Path(entry.path)
+        if entry.is_symlink() and not _inside(path.resolve(), real_root):
+            problems.append(Problem(display, 1, 1, ERROR, "outside-records",
+                                    "this file is a link to a place outside the records folder; "
+                                    "copy the record in instead"))
+            continue
+        kind = _kind(rel)
+        if kind is None:
+            problems.append(Problem(display, 1, 1, WARNING, "unknown-location",
+                                    "not a place for records, so not checked; records live in programme.yaml, "
+                                    "supporters/, meetings/, supervision/ and cpd/"))
+            continue
+        files.append(RecordFile(kind, path, rel, display))
     if not any(f.kind == "programme" for f in files):
         problems.append(Problem(display_path(root_display, "programme.yaml"), 1, 1, ERROR, "no-programme",
                                 "there is no programme.yaml in the records folder; "
                                 "create one (peerkit init makes a starter)"))
     return files, problems
+
+
+def _walk(folder: str, rel_dir: str) -> Iterator[tuple[os.DirEntry, str]]:
+    """(entry, POSIX path inside the records) of every visible file, sorted, depth first.
+
+    os.scandir gives file types without a stat per file; linked folders are
+    not followed, and hidden files and folders (.git, editor swap files) are skipped.
+    """
+    with os.scandir(folder) as scan:
+        entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
+    for entry in entries:
+        rel = f"{rel_dir}{entry.name}"
+        if entry.is_dir(follow_symlinks=False):
+            if not (rel_dir == "" and entry.name in IGNORED_FOLDERS):
+                yield from _walk(entry.path, rel + "/")
+        elif not entry.is_dir():
+            yield entry, rel
 
 
 def _kind(rel: str) -> str | None:

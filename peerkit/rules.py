@@ -262,8 +262,8 @@ def no_contact_details(records: Records, as_of: date) -> Iterator[Problem]:
     """E-mail addresses and phone numbers identify people; keep them out of records."""
     for record in (*records.supporters, *_activity(records)):
         for field, text in _free_text(record):
-            for pattern, what in ((_EMAIL, "an e-mail address"), (_PHONE, "a phone number")):
-                if pattern.search(text):
+            for hints, pattern, what in (("@", _EMAIL, "an e-mail address"), ("0+", _PHONE, "a phone number")):
+                if any(h in text for h in hints) and pattern.search(text):  # hints: a fast first look
                     yield record.source.problem(field, ERROR, "personal-data",
                                                 f"{field_name(field)} contains {what}; remove it "
                                                 f"(records hold no contact details)")

@@ -12,10 +12,13 @@ import json
 from functools import cache
 from typing import Any, Iterator
 
-import jsonschema
-from jsonschema import Draft202012Validator
+from typing import TYPE_CHECKING
 
 from .resources import data_dir
+
+if TYPE_CHECKING:
+    import jsonschema
+    from jsonschema import Draft202012Validator
 
 KINDS = ("programme", "supporter", "meeting", "supervision", "cpd")
 
@@ -59,6 +62,9 @@ def schema(kind: str) -> dict:
 
 @cache
 def validator(kind: str) -> Draft202012Validator:
+    """The reference validator, which explains errors; imported only when a record needs it."""
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(schema(kind), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
