@@ -16,8 +16,8 @@ from pathlib import Path
 
 from . import validate
 from .cache import ResultCache, digest
-from .discover import RecordFile, discover
-from .loader import LoadedFile, load_file
+from .discover import RecordFile, discover, stem
+from .loader import LoadedFile, load_file, read_bytes
 from .model import FACTORIES, Records
 from .problems import ERROR, Problem
 from .rules import run_rules
@@ -78,7 +78,7 @@ def load_all(record_files: list[RecordFile], root: Path, *, use_cache: bool = Tr
         raw, content = None, None
         if store is not None:
             try:
-                raw = f.path.read_bytes()
+                raw = read_bytes(f.path)
             except OSError:
                 raw = None  # load_file reports it
             content = digest(raw) if raw is not None else None
@@ -129,5 +129,5 @@ def build_records(root: Path, loaded: list[tuple[str, LoadedFile]]) -> Records:
         meetings=tuple(by_kind["meeting"]),
         supervision=tuple(by_kind["supervision"]),
         cpd=tuple(by_kind["cpd"]),
-        supporter_files=frozenset(Path(f.rel).stem for kind, f in loaded if kind == "supporter"),
+        supporter_files=frozenset(stem(f.rel) for kind, f in loaded if kind == "supporter"),
     )

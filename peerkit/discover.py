@@ -30,7 +30,7 @@ IGNORED_FOLDERS = {"evidence", "site", "node_modules", "__pycache__"}
 @dataclass(frozen=True)
 class RecordFile:
     kind: str
-    path: Path
+    path: str
     rel: str  # POSIX path inside the records folder
     display: str  # as shown to the user
 
@@ -53,8 +53,7 @@ def discover(root: Path, root_display: str) -> tuple[list[RecordFile], list[Prob
             if rel.split("/", 1)[0] in RECORD_FOLDERS:
                 problems.append(Problem(display, 1, 1, NOTE, "skipped", "not a .yaml file, so not read"))
             continue
-        path = Path(entry.path)
-        if entry.is_symlink() and not _inside(path.resolve(), real_root):
+        if entry.is_symlink() and not _inside(Path(entry.path).resolve(), real_root):
             problems.append(Problem(display, 1, 1, ERROR, "outside-records",
                                     "this file is a link to a place outside the records folder; "
                                     "copy the record in instead"))
@@ -65,7 +64,7 @@ def discover(root: Path, root_display: str) -> tuple[list[RecordFile], list[Prob
                                     "not a place for records, so not checked; records live in programme.yaml, "
                                     "supporters/, meetings/, supervision/ and cpd/"))
             continue
-        files.append(RecordFile(kind, path, rel, display))
+        files.append(RecordFile(kind, entry.path, rel, display))
     if not any(f.kind == "programme" for f in files):
         problems.append(Problem(display_path(root_display, "programme.yaml"), 1, 1, ERROR, "no-programme",
                                 "there is no programme.yaml in the records folder; "
@@ -88,6 +87,11 @@ def _walk(folder: str, rel_dir: str) -> Iterator[tuple[os.DirEntry, str]]:
                 yield from _walk(entry.path, rel + "/")
         elif not entry.is_dir():
             yield entry, rel
+
+
+def stem(rel: str) -> str:
+    """``meetings/2025/2025-03-04-x.yaml`` -> ``2025-03-04-x`` (cheaper than pathlib in hot loops)."""
+    return rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
 def _kind(rel: str) -> str | None:

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from .discover import stem as file_stem
 from .model import Action, CpdEntry, Meeting, Records, Supervision, Supporter
 from .problems import ERROR, WARNING, Problem
 from .validate import field_name
@@ -57,7 +58,7 @@ def id_matches_file(records: Records, as_of: date) -> Iterator[Problem]:
     """A supporter's id is its file name, so links and portfolios find it."""
     seen: dict[str, Supporter] = {}
     for s in records.supporters:
-        stem = Path(s.source.rel).stem
+        stem = file_stem(s.source.rel)
         if s.id != stem:
             yield s.source.problem(("id",), ERROR, "id-mismatch",
                                    f"id '{s.id}' does not match the file name '{stem}'; "
@@ -81,7 +82,7 @@ def dated_file_names(records: Records, as_of: date) -> Iterator[Problem]:
     """Dated records live at <folder>/<YYYY or supporter>/<YYYY-MM-DD>-<slug>.yaml."""
     for record in _activity(records):
         parts = record.source.rel.split("/")
-        stem = Path(parts[-1]).stem
+        stem = file_stem(parts[-1])
         match = _STEM_DATE.match(stem)
         iso = record.date.isoformat()
         if len(parts) != 3 or not match:
@@ -206,7 +207,7 @@ def no_future_dates(records: Records, as_of: date) -> Iterator[Problem]:
 def within_membership(records: Records, as_of: date) -> Iterator[Problem]:
     """Meetings, supervision and CPD fall between a supporter's joined and left dates."""
     for record in _activity(records):
-        for supporter_id, field in _people(record):
+        for supporter_id, _ in _people(record):
             supporter = records.by_id.get(supporter_id)
             if supporter is None:
                 continue
