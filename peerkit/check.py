@@ -7,12 +7,15 @@ reach the cross-record rules (which may then trust every field).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Iterator
 
 from . import validate
 from .cache import ResultCache, digest
@@ -102,18 +105,36 @@ def load_all(record_files: list[RecordFile], root: Path, *, use_cache: bool = Tr
     return [loaded[i] for i in range(len(record_files))]
 
 
+@contextmanager
+def no_gc_pauses() -> Iterator[None]:
+    """Pause the cycle collector while building many small objects.
+
+    Loading 80,000 records makes Python run full collections over and over
+    (~30 % of a run) although records form no cycles; reference counting
+    still frees everything as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def check(root: Path, as_of: date, root_display: str | None = None, *, use_cache: bool = True,
           jobs: int | None = None) -> CheckResult:
     """Check every record under ``root``; never raises for bad records."""
     root_display = str(root) if root_display is None else root_display
-    record_files, problems = discover(root, root_display)
-    files = load_all(record_files, root, use_cache=use_cache, jobs=jobs)
-    loaded = [(f.kind, result) for f, result in zip(record_files, files)]
-    for _, f in loaded:
-        problems.extend(f.problems)
-    records = build_records(root, loaded)
-    problems.extend(run_rules(records, as_of))
-    return CheckResult(records, sorted(problems), len(record_files))
+    with no_gc_pauses():
+        record_files, problems = discover(root, root_display)
+        files = load_all(record_files, root, use_cache=use_cache, jobs=jobs)
+        loaded = [(f.kind, result) for f, result in zip(record_files, files)]
+        for _, f in loaded:
+            problems.extend(f.problems)
+        records = build_records(root, loaded)
+        problems.extend(run_rules(records, as_of))
+        return CheckResult(records, sorted(problems), len(record_files))
 
 
 def build_records(root: Path, loaded: list[tuple[str, LoadedFile]]) -> Records:

@@ -22,7 +22,7 @@ from typing import Callable, Iterator
 from . import pdf
 from .analyse import ASSESSED, EVIDENCED, MEETING_KINDS, MISSING, Analysis
 from .charts import stacked_bars
-from .check import CheckResult
+from .check import CheckResult, no_gc_pauses
 from .html import asset, csp_hash, day, environment
 from .portfolio import Portfolio, portfolio_for
 from .problems import WARNING
@@ -155,7 +155,7 @@ def build_site(check: CheckResult, as_of: date, out: Path, *, make_pdf: bool = T
     analysis = Analysis.of(records, as_of)
     report = BuildReport()
     make_pdf = _pdf_possible(make_pdf, report)
-    with swap_into(out, Path(records.root)) as writer:
+    with no_gc_pauses(), swap_into(out, Path(records.root)) as writer:
         writer.write("index.html", render_dashboard(analysis, check))
         writer.write("assets/peerkit.css", asset("peerkit.css"))
         writer.write("assets/peerkit.js", asset("peerkit.js"))
