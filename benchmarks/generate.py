@@ -941,7 +941,7 @@ def one_to_one_notes(rng: random.Random, who: str, topic: str, position: str,
         return markdown(
             f"Final session. Looked back at the goals set at the start and what has changed "
             f"for {subject}.",
-            [f"plan agreed for the next three months",
+            ["plan agreed for the next three months",
              f"signposted to {rng.choice(SIGNPOSTS)}"],
             "Ended on a positive note.")
     goal = rng.choice(MENTEE_ACTIONS)
@@ -949,7 +949,7 @@ def one_to_one_notes(rng: random.Random, who: str, topic: str, position: str,
     return markdown(
         f"Reviewed last session's goal ({goal}): {done}. Talked about {topic_l}; "
         f"{subject} {rng.choice(FEELINGS)}.",
-        f"Shared some of my own experience where it helped. Agreed a small next step.")
+        "Shared some of my own experience where it helped. Agreed a small next step.")
 
 
 def one_to_one_series(rng: random.Random, person: Person, days: list[date],

@@ -32,12 +32,34 @@ def digest(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
+def _user_secret() -> bytes:
+    """A random key kept in the user's own cache folder, never in a records folder.
+
+    It is part of :func:`code_key`, so a ``.peerkit-cache`` that someone else
+    wrote (shipped in a cloned repository, say) never matches: its entries
+    could hold data that never passed the loader and the schemas.
+    """
+    try:
+        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "peerkit"
+        path = folder / "cache-secret"
+        if path.is_file() and len(secret := path.read_bytes()) >= 16:
+            return secret
+        folder.mkdir(parents=True, exist_ok=True)
+        secret = os.urandom(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(secret)
+        return secret
+    except (OSError, RuntimeError):  # no writable home: results are reused within this run only
+        return os.urandom(32)
+
+
 @cache
 def code_key() -> str:
-    """Changes with peerkit's version, the schemas, and the code that fills the cache."""
+    """Changes with peerkit's version, the schemas, the code that fills the cache, and the user."""
     from . import validate
 
-    h = hashlib.blake2b(__version__.encode(), digest_size=16)
+    h = hashlib.blake2b(__version__.encode(), digest_size=16, key=_user_secret()[:64])
     h.update(validate.schema_digest().encode())
     here = Path(__file__).parent
     for module in ("loader.py", "validate.py"):

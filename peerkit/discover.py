@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from .problems import ERROR, NOTE, WARNING, Problem
+from .problems import ERROR, NOTE, WARNING, Problem, printable
 
 YAML_SUFFIXES = (".yaml", ".yml")
 RECORD_FOLDERS = {"supporters": "supporter", "meetings": "meeting", "supervision": "supervision", "cpd": "cpd"}
@@ -38,8 +38,8 @@ class RecordFile:
 def display_path(root_display: str, rel: str) -> str:
     """Join the records folder as the user named it with a path inside it."""
     if root_display in ("", "."):
-        return rel
-    return root_display.rstrip("/") + "/" + rel
+        return printable(rel)
+    return printable(root_display.rstrip("/") + "/" + rel)
 
 
 def discover(root: Path, root_display: str) -> tuple[list[RecordFile], list[Problem]]:
@@ -49,14 +49,19 @@ def discover(root: Path, root_display: str) -> tuple[list[RecordFile], list[Prob
     real_root = root.resolve()
     for entry, rel in _walk(str(root), ""):
         display = display_path(root_display, rel)
+        if entry.is_symlink() or not entry.is_file(follow_symlinks=False):
+            odd = _odd_entry(entry, real_root)
+            if odd == "folder":
+                if rel.split("/", 1)[0] in RECORD_FOLDERS:
+                    problems.append(Problem(display, 1, 1, NOTE, "skipped",
+                                            "a link to a folder; linked folders are not followed, so nothing in it is read"))
+                continue
+            if odd is not None and entry.name.endswith(YAML_SUFFIXES):
+                problems.append(Problem(display, 1, 1, ERROR, *odd))
+                continue
         if not entry.name.endswith(YAML_SUFFIXES):
             if rel.split("/", 1)[0] in RECORD_FOLDERS:
                 problems.append(Problem(display, 1, 1, NOTE, "skipped", "not a .yaml file, so not read"))
-            continue
-        if entry.is_symlink() and not _inside(Path(entry.path).resolve(), real_root):
-            problems.append(Problem(display, 1, 1, ERROR, "outside-records",
-                                    "this file is a link to a place outside the records folder; "
-                                    "copy the record in instead"))
             continue
         kind = _kind(rel)
         if kind is None:
@@ -85,8 +90,24 @@ def _walk(folder: str, rel_dir: str) -> Iterator[tuple[os.DirEntry, str]]:
         if entry.is_dir(follow_symlinks=False):
             if not (rel_dir == "" and entry.name in IGNORED_FOLDERS):
                 yield from _walk(entry.path, rel + "/")
-        elif not entry.is_dir():
+        else:  # files, and links, pipes and the like: discover() sorts them out
             yield entry, rel
+
+
+def _odd_entry(entry: os.DirEntry, real_root: Path) -> str | tuple[str, str] | None:
+    """For a link or a special file: "folder", (code, message) if it must not be read, or None."""
+    try:
+        target = Path(entry.path).resolve(strict=True)
+        is_dir, regular = target.is_dir(), target.is_file()
+    except (OSError, RuntimeError):  # missing target, or a link loop
+        return ("unreadable", "a link that leads nowhere (its target is missing, or it links to itself)")
+    if is_dir:
+        return "folder"
+    if entry.is_symlink() and not _inside(target, real_root):
+        return ("outside-records", "this file is a link to a place outside the records folder; copy the record in instead")
+    if not regular:  # reading a named pipe would wait forever
+        return ("unreadable", "not a regular file (a named pipe, socket or device), so not read")
+    return None
 
 
 def stem(rel: str) -> str:

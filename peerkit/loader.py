@@ -38,6 +38,12 @@ Position = tuple[int, int]  # 1-based line, column
 _OCTAL = re.compile(r"[-+]?0[0-9_]+$")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
+# Control characters can only reach a value through a double-quoted escape
+# ("\0", "\x07", "\e"): libyaml refuses them raw. Records hold plain text.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# A non-breaking space where YAML needs a real one: indenting, or after ':' or '-'.
+_PASTED_SPACE = re.compile("^ *\u00a0|[:-]\u00a0")
 
 
 class _Trap(Exception):
@@ -59,11 +65,37 @@ class _RecordLoader(yaml.CSafeLoader):
         # Without a '*' there is no alias, so plain text needs none of the
         # alias bookkeeping and is taken straight from the node (most values).
         self.plain_text_fast = "*" not in stream
+        self.alias_seen = False
 
     def value_of(self, node: yaml.Node) -> Any:
-        if self.plain_text_fast and node.tag == _STR_TAG and type(node) is yaml.ScalarNode:
+        if self.plain_text_fast and node.tag == _STR_TAG and type(node) is yaml.ScalarNode and node.style != '"':
             return node.value
         return self.construct_object(node)
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        # Containers are built level by level (one round per level), so the
+        # rounds count the nesting exactly, at no cost per node.
+        data = self.construct_object(node)
+        depth = 0
+        while self.state_generators:
+            depth += 1  # the level of the containers this round fills
+            if depth > MAX_DEPTH:
+                frame = self.state_generators[0].gi_frame
+                deep = frame.f_locals.get("node") if frame else None
+                if deep is not None:
+                    self.issue(deep, "too-deep", f"nesting is deeper than {MAX_DEPTH} levels; records are flat")
+                else:
+                    self.issues.append((1, 1, "too-deep", f"nesting is deeper than {MAX_DEPTH} levels; records are flat"))
+                self.state_generators = []
+                break
+            state_generators, self.state_generators = self.state_generators, []
+            for generator in state_generators:
+                for _ in generator:
+                    pass
+        self.constructed_objects = {}
+        self.recursive_objects = {}
+        self.deep_construct = False
+        return data
 
     def issue(self, node: yaml.Node, code: str, message: str) -> None:
         mark = node.start_mark
@@ -73,8 +105,10 @@ class _RecordLoader(yaml.CSafeLoader):
         # libyaml resolves an alias to the very node its anchor named, so a
         # node met twice is an alias. Refusing it defuses alias bombs.
         if node in self.constructed_objects or node in self.recursive_objects:
-            self.issue(node, "yaml-alias",
-                       "anchors and aliases (&name / *name) are not allowed in records; write the value out")
+            if not self.alias_seen:  # once per file: a "billion laughs" file would say it a thousand times
+                self.alias_seen = True
+                self.issue(node, "yaml-alias",
+                           "anchors and aliases (&name / *name) are not allowed in records; write the value out")
             return None
         return super().construct_object(node, deep=deep)
 
@@ -91,7 +125,7 @@ class _RecordLoader(yaml.CSafeLoader):
                 self.issue(key_node, "yaml-syntax", "a key must be plain text, not a list or mapping")
                 continue
             key = self.value_of(key_node)
-            if key is None or isinstance(key, bool):
+            if not isinstance(key, str):  # 1:, 1.5:, yes:, ~: are still field names as written
                 key = key_node.value
             position = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in data:
@@ -125,6 +159,12 @@ class _RecordLoader(yaml.CSafeLoader):
         if "_" in text:
             return self._trap(node, f"'{text}' is read as {text.replace('_', '')} by YAML 1.1; "
                                     f"write the number without '_' or quote it")
+        if text.lstrip("+-")[:2] in ("0x", "0b"):
+            base = "hexadecimal" if "x" in text else "binary"
+            return self._trap(node, f"'{text}' is read as a {base} number by YAML 1.1; quote it: \"{text}\"")
+        if len(text) > 30:  # Python refuses over 4,300 digits; no field needs more than a few
+            self.issue(node, "out-of-range", f"a number {len(text):,} digits long; no field takes a number this large")
+            return text
         return super().construct_yaml_int(node)
 
     def construct_record_float(self, node: yaml.ScalarNode) -> Any:
@@ -141,6 +181,19 @@ class _RecordLoader(yaml.CSafeLoader):
             return node.value
         return value.isoformat()
 
+    def construct_record_str(self, node: yaml.ScalarNode) -> Any:
+        value = self.construct_scalar(node)
+        if node.style == '"' and _CONTROL.search(value):
+            char = _CONTROL.search(value).group()
+            self.issue(node, "yaml-syntax", f"a control character (U+{ord(char):04X}) in this text; "
+                                            f"remove the escape that makes it, records hold plain text")
+        return value
+
+    def construct_refused_tag(self, node: yaml.Node) -> None:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        self.issue(node, "yaml-syntax", f"the tag '{tag}' is not allowed in records; remove it and write a plain value")
+        return None
+
     def _trap(self, node: yaml.ScalarNode, message: str) -> str:
         self.issue(node, "yaml-ambiguous", message)
         return node.value
@@ -153,8 +206,16 @@ for _tag, _method in [
     ("int", _RecordLoader.construct_record_int),
     ("float", _RecordLoader.construct_record_float),
     ("timestamp", _RecordLoader.construct_record_timestamp),
+    ("str", _RecordLoader.construct_record_str),
+    # Safe, but not plain data: bytes, sets and ordered pairs have no place in a record.
+    ("binary", _RecordLoader.construct_refused_tag),
+    ("set", _RecordLoader.construct_refused_tag),
+    ("omap", _RecordLoader.construct_refused_tag),
+    ("pairs", _RecordLoader.construct_refused_tag),
 ]:
     _RecordLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _method)
+# Any other tag (!!python/object/apply:os.system, !foo) is refused the same way.
+_RecordLoader.add_constructor(None, _RecordLoader.construct_refused_tag)
 
 
 @dataclass
@@ -241,6 +302,8 @@ def load_file(path: str, rel: str, display: str, raw: bytes | None = None) -> Lo
     if len(raw) > MAX_BYTES:
         return fail(1, 1, "too-large",
                     f"file is {len(raw):,} bytes, over the {MAX_BYTES:,}-byte limit for one record; split it up")
+    if raw[:2] in _UTF16_BOMS or b"\x00" in raw[:2]:
+        return fail(1, 1, "encoding", "the file is saved as UTF-16 (or UTF-32); save it as UTF-8")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -260,7 +323,18 @@ def load_file(path: str, rel: str, display: str, raw: bytes | None = None) -> Lo
     except yaml.MarkedYAMLError as exc:
         mark = _unclosed_at(exc) or exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        pasted = _non_breaking_space(exc, text)
+        if pasted:
+            return fail(*pasted, "yaml-syntax", "a non-breaking space (often pasted from a word processor); "
+                                                "YAML needs an ordinary space here")
         return fail(line, column, "yaml-syntax", _describe_yaml_error(exc, text))
+    except yaml.reader.ReaderError as exc:  # a raw control character; libyaml gives its byte offset
+        index = min(max(exc.position, 0), len(raw))
+        start = raw.rfind(b"\n", 0, index) + 1
+        line, column = raw.count(b"\n", 0, index) + 1, len(raw[start:index].decode("utf-8", "replace")) + 1
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        return fail(line, column, "yaml-syntax", f"a control character (U+{char:04X}) here; "
+                                                 f"remove it, records hold plain text")
     except yaml.YAMLError as exc:
         return fail(1, 1, "yaml-syntax", str(exc).splitlines()[0])
     finally:
@@ -271,6 +345,8 @@ def load_file(path: str, rel: str, display: str, raw: bytes | None = None) -> Lo
     if data is None and not loader.issues:  # only comments, or a bare '---'
         return fail(1, 1, "empty-file", "the file holds no fields; write the record's fields or delete it")
     if not isinstance(data, dict):
+        if loader.issues:  # already said why (a refused tag, an alias)
+            return loaded
         what = "a list" if isinstance(data, list) else "a single value"
         return fail(1, 1, "not-mapping", f"a record must be a mapping of fields (key: value), not {what}")
     loaded.data = loaded._marked_data = data
@@ -291,6 +367,23 @@ def _unclosed_at(exc: yaml.MarkedYAMLError) -> yaml.Mark | None:
     return None
 
 
+def _non_breaking_space(exc: yaml.MarkedYAMLError, text: str) -> Position | None:
+    """Where a non-breaking space sits on the line of the error (or of its context), or None.
+
+    YAML does not count U+00A0 as a space, so ``notes:\u00a0text`` breaks the
+    file with an error about some other line; the space is what to fix.
+    """
+    if "\u00a0" not in text:
+        return None
+    lines = text.splitlines()
+    for mark in (exc.context_mark, exc.problem_mark):
+        for index in (mark.line - 1, mark.line) if mark else ():
+            found = _PASTED_SPACE.search(lines[index]) if 0 <= index < len(lines) else None
+            if found:
+                return (index + 1, found.end())
+    return None
+
+
 def _describe_yaml_error(exc: yaml.MarkedYAMLError, text: str) -> str:
     problem = exc.problem or exc.context or "invalid YAML"
     if "expected a single document" in str(exc):
@@ -301,9 +394,15 @@ def _describe_yaml_error(exc: yaml.MarkedYAMLError, text: str) -> str:
     if _unclosed_at(exc):
         if "quoted" in (exc.context or ""):
             return "this quoted value has no closing quote; close it with the same quote mark"
+        if "flow node" in (exc.context or ""):
+            return "a [ list or { mapping is not closed, or a ',' has no item after it; close it with ']' or '}'"
         if "sequence" in (exc.context or ""):
             return "this [ list is not closed: add the missing ']' (or a ',' between items)"
         return "this { mapping is not closed: add the missing '}' (or a ',' between items)"
+    if "incompatible YAML document" in problem:
+        return "this %YAML version is not supported; delete the %YAML line"
+    if "invalid Unicode character escape" in problem:
+        return "an escape (\\u...) that is not a character on its own (e.g. half of a surrogate pair); type the character itself"
     if "mapping values are not allowed" in problem:
         return "a ': ' where no field can start; quote a value that contains ': ', or fix the indentation"
     if exc.context and exc.problem:

@@ -8,6 +8,7 @@ never needs to know how a format looks.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from typing import Callable, Iterable, Sequence
 
@@ -34,14 +35,32 @@ class Problem:
     message: str
 
 
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8
+        return f"\\x{code - 0xDC00:02x}"
+    return repr(match.group())[1:-1]
+
+
+def printable(text: str) -> str:
+    """``text`` safe for one output line: control characters (a newline in a
+    file name or a value) and undecodable file-name bytes become escapes."""
+    return text if text.isprintable() else _UNPRINTABLE.sub(_escape, text)
+
+
 def format_text(problems: Sequence[Problem]) -> str:
     """``path:line:col: severity: CODE message``, one line per problem."""
-    return "\n".join(f"{p.path}:{p.line}:{p.column}: {p.severity}: {p.code} {p.message}" for p in problems)
+    return "\n".join(f"{printable(p.path)}:{p.line}:{p.column}: {p.severity}: {p.code} {printable(p.message)}"
+                     for p in problems)
 
 
 def format_json(problems: Sequence[Problem]) -> str:
     """A JSON list of ``{path, line, column, severity, code, message}``."""
-    return json.dumps([asdict(p) for p in problems], indent=2, ensure_ascii=False)
+    return json.dumps([dict(asdict(p), path=printable(p.path), message=printable(p.message)) for p in problems],
+                      indent=2, ensure_ascii=False)
 
 
 def _github_escape(text: str, *, property_value: bool = False) -> str:
@@ -56,9 +75,9 @@ def format_github(problems: Sequence[Problem]) -> str:
     """GitHub Actions annotations, one ``::error file=...`` line per problem."""
     kinds = {ERROR: "error", WARNING: "warning", NOTE: "notice"}
     return "\n".join(
-        f"::{kinds[p.severity]} file={_github_escape(p.path, property_value=True)},"
+        f"::{kinds[p.severity]} file={_github_escape(printable(p.path), property_value=True)},"
         f"line={p.line},col={p.column},title={_github_escape(p.code, property_value=True)}"
-        f"::{_github_escape(p.message)}"
+        f"::{_github_escape(printable(p.message))}"
         for p in problems
     )
 

@@ -156,14 +156,23 @@ def known_training(records: Records, as_of: date) -> Iterator[Problem]:
 def evidence_files(records: Records, as_of: date) -> Iterator[Problem]:
     """Evidence paths are relative, stay inside the records folder and exist."""
     root = Path(records.root).resolve()
+    folder = root / "evidence"
     for entry in records.cpd:
         for i, rel in enumerate(entry.evidence):
-            target = (root / rel).resolve()
-            if Path(rel).is_absolute() or (target != root and root not in target.parents):
+            try:
+                target = (root / rel).resolve()
+            except (OSError, RuntimeError, ValueError):  # a link loop; a NUL byte
+                target = None
+            if Path(rel).is_absolute() or (target is not None and target != root and root not in target.parents):
                 yield entry.source.problem(("evidence", i), ERROR, "evidence-outside",
                                            f"evidence '{rel}' points outside the records folder; "
                                            f"copy the file under evidence/ and give its path from there")
-            elif not target.is_file():
+            elif target is not None and folder not in target.parents:
+                # Portfolios copy evidence: only certificates, never records, .git or the site.
+                yield entry.source.problem(("evidence", i), ERROR, "evidence-outside",
+                                           f"evidence '{rel}' is not in the evidence/ folder; portfolios copy "
+                                           f"evidence only from there, so put the file under evidence/")
+            elif target is None or not target.is_file():
                 yield entry.source.problem(("evidence", i), ERROR, "missing-evidence",
                                            f"evidence file '{rel}' does not exist in the records folder")
 

@@ -43,7 +43,14 @@ def init(target: Path, force: bool = False) -> InitReport:
         raise InitError(f"{target} is not empty; choose a new folder, or use --force to add only "
                         f"the starter files it lacks (existing files are never overwritten)")
     report = InitReport()
-    for rel, content in starter_files().items():
+    files = starter_files()
+    inside = target.resolve()
+    for rel in files:  # a folder that is a link out of DIR (e.g. evidence -> elsewhere) is never written through
+        folder = (target / rel).parent
+        if inside not in (folder.resolve() / "x").parents:
+            raise InitError(f"{folder} is a link to a place outside {target}; nothing was written "
+                            f"(remove the link, or choose another folder)")
+    for rel, content in files.items():
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from functools import cache
 from typing import Any, Iterator
 
@@ -44,6 +45,7 @@ _RANGE_TEXT = {
     "maxItems": lambda n: f"must list at most {n} item{'s' if n != 1 else ''}",
 }
 _RANGE = set(_RANGE_TEXT)
+_DATE_AND_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]+\d")
 _JSON_TYPES = {str: "text", bool: "true/false", int: "a whole number", float: "a number",
                list: "a list", dict: "a mapping", type(None): "empty"}
 _WANTED = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
@@ -100,10 +102,18 @@ def iter_errors(kind: str, data: Any) -> Iterator[tuple[tuple, str, str]]:
     errors = list(_leaf_errors(validator(kind).iter_errors(data)))
     # A bad date breaks both its format and its pattern: say it once.
     bad_dates = {tuple(e.absolute_path) for e in errors if e.validator == "format"}
+    # A value of the wrong type (.inf for minutes) is not also "out of range".
+    wrong_type = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
+    seen: set[tuple] = set()  # one 'required' error per missing field would repeat the others
     for error in errors:
         if error.validator == "pattern" and tuple(error.absolute_path) in bad_dates:
             continue
-        yield from _explain(error)
+        if error.validator in _RANGE and tuple(error.absolute_path) in wrong_type:
+            continue
+        for explained in _explain(error):
+            if explained not in seen:
+                seen.add(explained)
+                yield explained
 
 
 def _leaf_errors(errors) -> Iterator[jsonschema.ValidationError]:
@@ -167,6 +177,9 @@ def _explain(error: jsonschema.ValidationError) -> Iterator[tuple[tuple, str, st
         yield path, code, f"{field} is {_show(value)}; expected one of: {', '.join(map(str, options))}{hint}"
         return
     if keyword == "format" and error.validator_value == "date":
+        if isinstance(value, str) and _DATE_AND_TIME.match(value):
+            yield path, code, f"{field} {_show(value)} is not a real date; use YYYY-MM-DD, without the time of day"
+            return
         yield path, code, f"{field} {_show(value)} is not a real date; use YYYY-MM-DD"
         return
     if keyword in ("pattern", "propertyNames"):
