@@ -3,8 +3,13 @@
 Parsing and schema-checking a file depends only on its bytes, its kind, the
 schemas and the loader/validator code, so that result is kept keyed by a hash
 of the file's content, under a key that covers the schemas and the code. A
-changed file, schema or peerkit therefore never reads a stale entry. Cross-
-record rules always run afresh (they depend on every file and on --as-of).
+changed file, schema or peerkit therefore never reads a stale entry.
+
+The results of the cross-record rules are kept too, under a fingerprint of
+every file's content hash, --as-of and the records folder: a second check of
+an unchanged tree skips building the model and running the rules. Only the
+evidence rule runs every time, because evidence files are not records and a
+certificate can vanish without any record changing.
 
 The cache is JSON, not pickle: the records folder may come from anyone, and
 loading a pickle can run code. It is safe to delete at any time.
@@ -24,8 +29,9 @@ from . import __version__
 from .problems import Problem
 
 FOLDER = ".peerkit-cache"
-FILE = "check.json"
-Entry = tuple[str, Any, list]  # (content digest, data or None, [[line, col, severity, code, message], ...])
+INDEX = "check.json"
+DATA = "records.json"
+Entry = list  # [content digest, [[line, col, severity, code, message], ...]]
 
 
 def digest(raw: bytes) -> str:
@@ -61,50 +67,87 @@ def code_key() -> str:
 
     h = hashlib.blake2b(__version__.encode(), digest_size=16, key=_user_secret()[:64])
     h.update(validate.schema_digest().encode())
-    here = Path(__file__).parent
-    for module in ("loader.py", "validate.py"):
-        h.update((here / module).read_bytes())
+    for module in sorted(Path(__file__).parent.glob("*.py")):  # rules and model too: the memo holds their results
+        h.update(module.read_bytes())
     return h.hexdigest()
 
 
 class ResultCache:
-    """Per-file results of the last run, read at start and written once at the end."""
+    """Per-file results of the last run, read at start and written once at the end.
+
+    Two files: ``check.json`` (content hashes, problems, remembered rule
+    results) is read on every run; ``records.json`` (the records' data) only
+    when the records themselves are needed, e.g. to run the rules again or
+    to build the site.
+    """
 
     def __init__(self, root: Path) -> None:
-        self.path = root / FOLDER / FILE
-        self.entries: dict[str, Entry] = self._read()
+        self.folder = root / FOLDER
+        stored = self._read(INDEX, "files")
+        self.entries: dict[str, Entry] = stored.get("files", {})
+        self.memo: Any = stored.get("memo")
         self.fresh: dict[str, Entry] = {}
+        self.fresh_memo: Any = self.memo
+        self.fresh_data: dict[str, Any] = {}
+        self._stored_data: dict[str, Any] | None = None
 
-    def _read(self) -> dict[str, Entry]:
+    def _read(self, name: str, part: str) -> dict[str, Any]:
         try:
-            stored = json.loads(self.path.read_bytes())
+            stored = json.loads((self.folder / name).read_bytes())
         except (OSError, ValueError):
             return {}
-        if not isinstance(stored, dict) or stored.get("key") != code_key() or not isinstance(stored.get("files"), dict):
+        if not isinstance(stored, dict) or stored.get("key") != code_key() or not isinstance(stored.get(part), dict):
             return {}
-        return stored["files"]
+        return stored
+
+    def remembered(self, fingerprint: str) -> Any:
+        """The cross-record results stored under ``fingerprint``, if the last run had the same one."""
+        memo = self.memo
+        if isinstance(memo, dict) and memo.get("fingerprint") == fingerprint:
+            return memo
+        return None
+
+    def remember(self, fingerprint: str, problems: list[Problem], evidence: list) -> None:
+        self.fresh_memo = {"fingerprint": fingerprint, "evidence": evidence,
+                           "problems": [[p.path, p.line, p.column, p.severity, p.code, p.message] for p in problems]}
 
     def get(self, rel: str, content_digest: str) -> Entry | None:
         entry = self.entries.get(rel)
-        if isinstance(entry, list) and len(entry) == 3 and entry[0] == content_digest:
+        if isinstance(entry, list) and len(entry) == 2 and entry[0] == content_digest:
             self.fresh[rel] = entry
             return entry
         return None
 
     def put(self, rel: str, content_digest: str, data: Any, problems: list[Problem]) -> None:
-        kept = [[p.line, p.column, p.severity, p.code, p.message] for p in problems]
-        self.fresh[rel] = [content_digest, data if not problems else None, kept]
+        self.fresh[rel] = [content_digest, [[p.line, p.column, p.severity, p.code, p.message] for p in problems]]
+        if not problems:
+            self.fresh_data[rel] = data
+
+    def data(self, rel: str) -> Any:
+        """The data of a record that passed last time (read from records.json on first use)."""
+        if rel in self.fresh_data:
+            return self.fresh_data[rel]
+        if self._stored_data is None:
+            self._stored_data = self._read(DATA, "data").get("data", {})
+        return self._stored_data.get(rel)
 
     def save(self) -> None:
-        """Write the entries of this run (dropping deleted files); quietly skip a read-only tree."""
-        if self.fresh == self.entries:
+        """Write what changed (dropping deleted files); quietly skip a read-only tree."""
+        files_changed = self.fresh != self.entries
+        if not files_changed and self.fresh_memo == self.memo:
             return
         try:
-            self.path.parent.mkdir(exist_ok=True)
-            (self.path.parent / ".gitignore").write_text("*\n")
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".check-")
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump({"key": code_key(), "files": self.fresh}, out, separators=(",", ":"))
-            os.replace(tmp, self.path)
+            self.folder.mkdir(exist_ok=True)
+            (self.folder / ".gitignore").write_text("*\n")
+            if files_changed:
+                data = {rel: self.data(rel) for rel, (_, problems) in self.fresh.items() if not problems}
+                self._write(DATA, {"key": code_key(), "data": data})
+            self._write(INDEX, {"key": code_key(), "files": self.fresh, "memo": self.fresh_memo})
         except OSError:
             pass
+
+    def _write(self, name: str, content: dict) -> None:
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".write-")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(content, out, separators=(",", ":"))
+        os.replace(tmp, self.folder / name)

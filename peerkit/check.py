@@ -8,22 +8,24 @@ reach the cross-record rules (which may then trust every field).
 from __future__ import annotations
 
 import gc
+import hashlib
 import multiprocessing
 import os
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from . import validate
-from .cache import ResultCache, digest
+from .cache import ResultCache, code_key, digest
 from .discover import RecordFile, discover, stem
 from .loader import LoadedFile, load_file, read_bytes
 from .model import FACTORIES, Records
 from .problems import ERROR, Problem
-from .rules import run_rules
+from .rules import CACHEABLE_RULES, evidence_problems, run_rules
 
 
 # Below this many files to parse, starting worker processes costs more than it saves.
@@ -32,9 +34,16 @@ PARALLEL_FROM = 2000
 
 @dataclass(frozen=True)
 class CheckResult:
-    records: Records
+    """Every problem found, and the records, built only when a caller asks for
+    them (a check whose rule results come from the cache never needs them)."""
+
     problems: list[Problem]
     files_checked: int
+    _build_records: Callable[[], Records] = field(repr=False, compare=False)
+
+    @cached_property
+    def records(self) -> Records:
+        return self._build_records()
 
     @property
     def errors(self) -> int:
@@ -70,12 +79,12 @@ def _load_in_parallel(todo: list[tuple[RecordFile, bytes | None]], jobs: int) ->
             for (f, _), (data, problems) in zip(todo, results)]
 
 
-def load_all(record_files: list[RecordFile], root: Path, *, use_cache: bool = True,
-             jobs: int | None = None) -> list[LoadedFile]:
-    """Every file loaded and schema-checked: from the cache where the content is
-    unchanged, in parallel where there are enough files left to be worth it."""
-    store = ResultCache(root) if use_cache else None
+def load_all(record_files: list[RecordFile], store: ResultCache | None,
+             jobs: int | None = None) -> tuple[list[LoadedFile], list[str | None]]:
+    """Every file loaded and schema-checked, with its content hash: from the cache
+    where the content is unchanged, in parallel where enough files are left."""
     loaded: dict[int, LoadedFile] = {}
+    digests: list[str | None] = [None] * len(record_files)
     todo: list[tuple[int, RecordFile, bytes | None, str | None]] = []
     for index, f in enumerate(record_files):
         raw, content = None, None
@@ -84,11 +93,11 @@ def load_all(record_files: list[RecordFile], root: Path, *, use_cache: bool = Tr
                 raw = read_bytes(f.path)
             except OSError:
                 raw = None  # load_file reports it
-            content = digest(raw) if raw is not None else None
+            content = digests[index] = digest(raw) if raw is not None else None
             hit = store.get(f.rel, content) if content else None
-            if hit is not None:
-                problems = [Problem(f.display, *p) for p in hit[2]]
-                loaded[index] = LoadedFile(path=f.path, rel=f.rel, display=f.display, data=hit[1], problems=problems)
+            if hit is not None:  # its data is read from the cache only if the records are needed
+                problems = [Problem(f.display, *p) for p in hit[1]]
+                loaded[index] = LoadedFile(path=f.path, rel=f.rel, display=f.display, problems=problems)
                 continue
         todo.append((index, f, raw, content))
     jobs = jobs or os.cpu_count() or 1
@@ -100,9 +109,7 @@ def load_all(record_files: list[RecordFile], root: Path, *, use_cache: bool = Tr
         loaded[index] = result
         if store is not None and content:
             store.put(f.rel, content, result.data, result.problems)
-    if store is not None:
-        store.save()
-    return [loaded[i] for i in range(len(record_files))]
+    return [loaded[i] for i in range(len(record_files))], digests
 
 
 @contextmanager
@@ -128,13 +135,76 @@ def check(root: Path, as_of: date, root_display: str | None = None, *, use_cache
     root_display = str(root) if root_display is None else root_display
     with no_gc_pauses():
         record_files, problems = discover(root, root_display)
-        files = load_all(record_files, root, use_cache=use_cache, jobs=jobs)
+        store = ResultCache(root) if use_cache else None
+        files, digests = load_all(record_files, store, jobs)
         loaded = [(f.kind, result) for f, result in zip(record_files, files)]
         for _, f in loaded:
             problems.extend(f.problems)
-        records = build_records(root, loaded)
-        problems.extend(run_rules(records, as_of))
-        return CheckResult(records, sorted(problems), len(record_files))
+
+        records = cache_once(lambda: build_records(root, _with_data(loaded, store)))
+        if store is None:
+            problems.extend(run_rules(records(), as_of))
+            return CheckResult(sorted(problems), len(record_files), records)
+        problems.extend(_rules_remembered(store, root, root_display, as_of, loaded, digests, records))
+        store.save()
+        return CheckResult(sorted(problems), len(record_files), records)
+
+
+def _with_data(loaded: list[tuple[str, LoadedFile]], store: ResultCache | None) -> list[tuple[str, LoadedFile]]:
+    """Fill in the data of files whose results came from the cache."""
+    if store is not None:
+        for _, f in loaded:
+            if f.ok and f.data is None:
+                f.data = store.data(f.rel)
+    return loaded
+
+
+def cache_once(build: Callable[[], Records]) -> Callable[[], Records]:
+    """``build``, run at most once (the rules may already have needed the records)."""
+    built: list[Records] = []
+
+    def once() -> Records:
+        if not built:
+            built.append(build())
+        return built[0]
+
+    return once
+
+
+def _rules_remembered(store: ResultCache, root: Path, root_display: str, as_of: date,
+                      loaded: list[tuple[str, LoadedFile]], digests: list[str | None],
+                      records: Callable[[], Records]) -> list[Problem]:
+    """The cross-record rules' problems, from the cache when nothing they read has changed."""
+    fingerprint = _fingerprint(root, root_display, as_of, loaded, digests)
+    real_root = root.resolve()
+    memo = store.remembered(fingerprint) if fingerprint else None
+    if memo is not None:
+        problems = [Problem(*p) for p in memo["problems"]]
+        by_rel = {f.rel: f for _, f in loaded}
+        for rel, evidence in memo["evidence"]:
+            problems.extend(evidence_problems(real_root, by_rel[rel], tuple(evidence)))
+        return problems
+    built = records()
+    problems = run_rules(built, as_of, CACHEABLE_RULES)
+    evidence = [[entry.source.rel, list(entry.evidence)] for entry in built.cpd if entry.evidence]
+    if fingerprint:
+        store.remember(fingerprint, problems, evidence)
+    for entry in built.cpd:
+        problems.extend(evidence_problems(real_root, entry.source, entry.evidence))
+    return problems
+
+
+def _fingerprint(root: Path, root_display: str, as_of: date, loaded: list[tuple[str, LoadedFile]],
+                 digests: list[str | None]) -> str | None:
+    """Everything the cacheable rules read: each file's content and kind, the day, the folder and the code."""
+    if None in digests:
+        return None  # an unreadable file: nothing to remember
+    h = hashlib.blake2b(digest_size=16)
+    for part in (code_key(), as_of.isoformat(), root_display, str(root.resolve())):
+        h.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    for (kind, f), content in zip(loaded, digests):
+        h.update(f"{kind}\0{f.rel}\0{content}\n".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
 
 
 def build_records(root: Path, loaded: list[tuple[str, LoadedFile]]) -> Records:

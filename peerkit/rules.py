@@ -156,25 +156,31 @@ def known_training(records: Records, as_of: date) -> Iterator[Problem]:
 def evidence_files(records: Records, as_of: date) -> Iterator[Problem]:
     """Evidence paths are relative, stay inside the records folder and exist."""
     root = Path(records.root).resolve()
-    folder = root / "evidence"
     for entry in records.cpd:
-        for i, rel in enumerate(entry.evidence):
-            try:
-                target = (root / rel).resolve()
-            except (OSError, RuntimeError, ValueError):  # a link loop; a NUL byte
-                target = None
-            if Path(rel).is_absolute() or (target is not None and target != root and root not in target.parents):
-                yield entry.source.problem(("evidence", i), ERROR, "evidence-outside",
-                                           f"evidence '{rel}' points outside the records folder; "
-                                           f"copy the file under evidence/ and give its path from there")
-            elif target is not None and folder not in target.parents:
-                # Portfolios copy evidence: only certificates, never records, .git or the site.
-                yield entry.source.problem(("evidence", i), ERROR, "evidence-outside",
-                                           f"evidence '{rel}' is not in the evidence/ folder; portfolios copy "
-                                           f"evidence only from there, so put the file under evidence/")
-            elif target is None or not target.is_file():
-                yield entry.source.problem(("evidence", i), ERROR, "missing-evidence",
-                                           f"evidence file '{rel}' does not exist in the records folder")
+        yield from evidence_problems(root, entry.source, entry.evidence)
+
+
+def evidence_problems(root: Path, source, evidence: tuple[str, ...]) -> Iterator[Problem]:
+    """The evidence rule for one CPD file (``root`` resolved); also run on its own
+    when the other rules' results come from the cache."""
+    folder = root / "evidence"
+    for i, rel in enumerate(evidence):
+        try:
+            target = (root / rel).resolve()
+        except (OSError, RuntimeError, ValueError):  # a link loop; a NUL byte
+            target = None
+        if Path(rel).is_absolute() or (target is not None and target != root and root not in target.parents):
+            yield source.problem(("evidence", i), ERROR, "evidence-outside",
+                                 f"evidence '{rel}' points outside the records folder; "
+                                 f"copy the file under evidence/ and give its path from there")
+        elif target is not None and folder not in target.parents:
+            # Portfolios copy evidence: only certificates, never records, .git or the site.
+            yield source.problem(("evidence", i), ERROR, "evidence-outside",
+                                 f"evidence '{rel}' is not in the evidence/ folder; portfolios copy "
+                                 f"evidence only from there, so put the file under evidence/")
+        elif target is None or not target.is_file():
+            yield source.problem(("evidence", i), ERROR, "missing-evidence",
+                                 f"evidence file '{rel}' does not exist in the records folder")
 
 
 # --- dates -------------------------------------------------------------------
@@ -356,8 +362,13 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def run_rules(records: Records, as_of: date) -> list[Problem]:
-    return [problem for rule in RULES for problem in rule(records, as_of)]
+# Rules whose results depend only on the records and --as-of, so they may be
+# remembered between runs; the evidence rule also depends on files that are not records.
+CACHEABLE_RULES: tuple[Rule, ...] = tuple(rule for rule in RULES if rule is not evidence_files)
+
+
+def run_rules(records: Records, as_of: date, rules: tuple[Rule, ...] = RULES) -> list[Problem]:
+    return [problem for rule in rules for problem in rule(records, as_of)]
 
 
 __all__ = ["RULES", "run_rules", "looks_like_code", "Action"]

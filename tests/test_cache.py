@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import run_check, write
+from conftest import EVIDENCE_FILES, run, run_check, write
 
 
 def cache_file(records):
@@ -70,3 +70,40 @@ def test_no_cache_flag_writes_nothing(records):
 def test_the_cache_ignores_itself_in_git(records):
     run_check(records)
     assert (records / ".peerkit-cache" / ".gitignore").read_text() == "*\n"
+
+
+def test_remembered_rule_results_still_see_a_vanished_evidence_file(records):
+    """Evidence files are not records: deleting one changes no record, yet must show."""
+    assert run_check(records)[0] == 0
+    assert run_check(records)[0] == 0  # now from the remembered results
+    (records / EVIDENCE_FILES[0]).unlink()
+    exit_code, output = run_check(records)
+    assert exit_code == 1
+    assert "error: missing-evidence evidence file 'evidence/amara-okafor/safeguarding-2025.pdf'" in output
+
+
+def test_remembered_rule_results_follow_the_as_of_date_and_other_files(records):
+    write(records / "supervision/2025/2025-05-01-amara-okafor.yaml", """
+        date: 2025-05-01
+        supporter: amara-okafor
+        type: clinical
+        supervisor: Helen Clarke
+        focus: [reflection]
+        actions:
+          - action: Read the lone working policy
+            due: 2025-07-01
+    """)
+    assert "overdue-action" not in run_check(records)[1]
+    assert "overdue-action" not in run_check(records)[1]
+    assert "overdue-action" in run_check(records, as_of="2025-07-02")[1]
+    # A change in one file changes another file's problems: the supporter goes, the references break.
+    (records / "supporters/amara-okafor.yaml").unlink()
+    assert "unknown-supporter" in run_check(records, as_of="2025-07-02")[1]
+
+
+def test_build_after_remembered_check_has_every_record(records, tmp_path):
+    run_check(records)
+    run_check(records)
+    exit_code, output = run("build", records, "-o", tmp_path / "site", "--as-of", "2025-06-30", "--no-pdf")
+    assert exit_code == 0, output
+    assert "Amara Okafor" in (tmp_path / "site/index.html").read_text()

@@ -405,11 +405,14 @@ def test_a_cache_written_by_someone_else_is_not_trusted(records, tmp_path):
     assert check_as("attacker").returncode == 0
     cache = records / ".peerkit-cache/check.json"
     stored = json.loads(cache.read_text())
-    entry = stored["files"]["supporters/ben-shah.yaml"]
-    entry[1] = {"id": "ben-shah", "name": "Ben", "status": "active", "joined": 5, "roles": "not a list"}
-    entry = stored["files"]["meetings/2025/2025-03-04-one-to-one-dk.yaml"]
-    entry[1]["mentee"] = "Jane Smith"
+    stored["memo"] = None  # so the rules run on the forged data, not from remembered results
     cache.write_text(json.dumps(stored))
+    data_file = records / ".peerkit-cache/records.json"
+    data = json.loads(data_file.read_text())
+    data["data"]["supporters/ben-shah.yaml"] = {
+        "id": "ben-shah", "name": "Ben", "status": "active", "joined": 5, "roles": "not a list"}
+    data["data"]["meetings/2025/2025-03-04-one-to-one-dk.yaml"]["mentee"] = "Jane Smith"
+    data_file.write_text(json.dumps(data))
     assert "Traceback" in check_as("attacker").stderr  # the forged entries are read by the same user...
     done = check_as("victim")  # ...but never by anyone else
     assert (done.returncode, done.stderr) == (0, ""), done.stderr[-2000:]
@@ -447,7 +450,8 @@ def test_build_refuses_records_that_would_write_or_copy_outside(records, tmp_pat
     exit_code, output = build(records, tmp_path / "site")
     assert exit_code == 1 and "build refused" in output
     assert {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")} - before <= {
-        "records/.peerkit-cache", "records/.peerkit-cache/check.json", "records/.peerkit-cache/.gitignore"}
+        "records/.peerkit-cache", "records/.peerkit-cache/check.json", "records/.peerkit-cache/records.json",
+        "records/.peerkit-cache/.gitignore"}
 
 
 def test_build_into_a_link_writes_nothing_through_it(records, tmp_path):
