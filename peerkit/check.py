@@ -153,9 +153,11 @@ def check(root: Path, as_of: date, root_display: str | None = None, *, use_cache
 def _with_data(loaded: list[tuple[str, LoadedFile]], store: ResultCache | None) -> list[tuple[str, LoadedFile]]:
     """Fill in the data of files whose results came from the cache."""
     if store is not None:
-        for _, f in loaded:
+        for kind, f in loaded:
             if f.ok and f.data is None:
                 f.data = store.data(f.rel)
+            if f.ok and f.data is None:  # records.json was deleted: read the file again
+                f.data = load_and_validate(RecordFile(kind, f.path, f.rel, f.display)).data
     return loaded
 
 

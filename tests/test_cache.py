@@ -107,3 +107,11 @@ def test_build_after_remembered_check_has_every_record(records, tmp_path):
     exit_code, output = run("build", records, "-o", tmp_path / "site", "--as-of", "2025-06-30", "--no-pdf")
     assert exit_code == 0, output
     assert "Amara Okafor" in (tmp_path / "site/index.html").read_text()
+
+
+def test_a_lost_records_file_in_the_cache_is_read_again(records, tmp_path):
+    run_check(records)
+    (records / ".peerkit-cache/records.json").unlink()
+    exit_code, output = run("build", records, "-o", tmp_path / "site", "--as-of", "2025-06-30", "--no-pdf")
+    assert exit_code == 0, output
+    assert "Amara Okafor" in (tmp_path / "site/index.html").read_text()
