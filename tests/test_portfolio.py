@@ -97,3 +97,15 @@ def test_without_a_pdf_engine_html_is_built_with_one_clear_warning(tmp_path):
     assert "pip install 'peerkit[pdf]'" in run.stderr
     assert (tmp_path / "site/portfolios/amara/index.html").exists()
     assert list((tmp_path / "site").rglob("portfolio.pdf")) == []
+
+
+def test_long_tables_repeat_their_header_on_every_page(tmp_path):
+    """A demo supporter's supervision record runs over a page break: its header row comes again."""
+    demo = Path(__file__).resolve().parents[1] / "records"
+    out = tmp_path / "amara"
+    result = CliRunner().invoke(main, ["portfolio", "amara-okafor", str(demo), "-o", str(out), "--as-of", "2026-11-20"])
+    assert result.exit_code == 0, result.output
+    pages = [page.extract_text() for page in PdfReader(out / "portfolio.pdf").pages]
+    with_header = [i for i, text in enumerate(pages) if "Date Type Focus Agreed actions and outcomes" in text]
+    assert len(with_header) >= 2 and with_header == list(range(with_header[0], with_header[-1] + 1))
+    assert all(f"Page {i + 1} of {len(pages)}" in text for i, text in enumerate(pages))
