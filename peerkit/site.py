@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import pdf
-from .analyse import ASSESSED, EVIDENCED, MEETING_KINDS, MISSING, Analysis
+from .analyse import MEETING_KINDS, Analysis
 from .charts import stacked_bars
 from .check import CheckResult, no_gc_pauses
 from .html import asset, csp_hash, day, environment
@@ -102,8 +102,7 @@ def swap_into(out: Path, records_root: Path) -> Iterator[SiteWriter]:
 
 def _page_context(analysis: Analysis) -> dict:
     programme = analysis.records.programme
-    return {"programme": programme, "as_of": analysis.as_of, "analysis": analysis,
-            "ASSESSED": ASSESSED, "EVIDENCED": EVIDENCED, "MISSING": MISSING}
+    return {"programme": programme, "as_of": analysis.as_of, "analysis": analysis}
 
 
 def render_dashboard(analysis: Analysis, check: CheckResult) -> str:
