@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from .loader import LoadedFile
@@ -303,7 +304,7 @@ class CpdEntry:
 class Records:
     """Every schema-valid record of a programme, each kind sorted by path."""
 
-    root: Any  # pathlib.Path of the records folder
+    root: Path  # the records folder
     programme: Programme | None
     supporters: tuple[Supporter, ...]
     meetings: tuple[Meeting, ...]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .discover import stem as file_stem
-from .model import Action, CpdEntry, Meeting, Records, Supervision, Supporter
+from .model import CpdEntry, Meeting, Records, Supervision, Supporter
 from .problems import ERROR, WARNING, Problem
 from .validate import field_name
 
@@ -370,5 +370,3 @@ CACHEABLE_RULES: tuple[Rule, ...] = tuple(rule for rule in RULES if rule is not 
 def run_rules(records: Records, as_of: date, rules: tuple[Rule, ...] = RULES) -> list[Problem]:
     return [problem for rule in rules for problem in rule(records, as_of)]
 
-
-__all__ = ["RULES", "run_rules", "looks_like_code", "Action"]
