@@ -320,6 +320,11 @@ class Analysis:
 
     # --- competencies --------------------------------------------------------
 
+    @cached_property
+    def competency_titles(self) -> dict[str, str]:
+        competencies = self.records.programme.competencies if self.records.programme else ()
+        return {c.id: c.title for c in competencies}
+
     @property
     def competency_people(self) -> list[SupporterSummary]:
         """Whose competencies the coordinator plans learning for: active and in training."""
