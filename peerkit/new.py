@@ -201,6 +201,14 @@ def _load(root: Path, rel: str) -> dict[str, Any] | None:
     return loaded.data if loaded.ok and isinstance(loaded.data, dict) else None
 
 
+def _as_date(value: Any) -> date | None:
+    """An ISO date from a loaded record, or None when absent or not a date."""
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 def named_supporters(data: dict[str, Any]) -> list[str]:
     return [data["supporter"]] if "supporter" in data else list(data.get("supporters") or data.get("facilitators") or ())
 
@@ -208,7 +216,7 @@ def named_supporters(data: dict[str, Any]) -> list[str]:
 def problems(kind: str, data: dict[str, Any], root: Path, today: date) -> list[str]:
     """Why ``data`` would fail ``peerkit check``: schema first, then references and dates."""
     # Imported here, not at the top: slow to import (see _schema), and only needed once writing.
-    from .rules import looks_like_code
+    from .rules import looks_like_code, membership_gap
     from .validate import iter_errors  # the same schema validation as check
 
     found = [message for _, _, message in iter_errors(kind, _plain(data))]
@@ -229,11 +237,10 @@ def problems(kind: str, data: dict[str, Any], root: Path, today: date) -> list[s
                          f"known ids: {', '.join(known) or 'none yet (peerkit new supporter)'}")
             continue
         supporter = _load(root, f"supporters/{person}.yaml") or {}
-        joined, left = supporter.get("joined"), supporter.get("left")
-        if joined and day.isoformat() < joined:
-            found.append(f"dated {day}, before {person} joined ({joined})")
-        if left and day.isoformat() > left:
-            found.append(f"dated {day}, after {person} left ({left})")
+        joined = _as_date(supporter.get("joined"))
+        gap = membership_gap(day, person, joined, _as_date(supporter.get("left"))) if joined else None
+        if gap:
+            found.append(gap[1])
     if kind == "cpd":
         programme = _load(root, "programme.yaml") or {}
         competencies = [c.get("id") for c in programme.get("competencies", ()) if isinstance(c, dict)]

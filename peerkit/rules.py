@@ -219,6 +219,18 @@ def no_future_dates(records: Records, as_of: date) -> Iterator[Problem]:
                                             f"record things once they have happened")
 
 
+def membership_gap(day: date, person: str, joined: date, left: date | None) -> tuple[str, str] | None:
+    """(code, message) when ``day`` falls outside ``person``'s time with the programme.
+
+    Shared with ``peerkit new``, which refuses such a record before writing it.
+    """
+    if day < joined:
+        return "before-joined", f"dated {day}, before {person} joined ({joined})"
+    if left and day > left:
+        return "after-left", f"dated {day}, after {person} left ({left})"
+    return None
+
+
 def within_membership(records: Records, as_of: date) -> Iterator[Problem]:
     """Meetings, supervision and CPD fall between a supporter's joined and left dates."""
     for record in _activity(records):
@@ -226,12 +238,9 @@ def within_membership(records: Records, as_of: date) -> Iterator[Problem]:
             supporter = records.by_id.get(supporter_id)
             if supporter is None:
                 continue
-            if record.date < supporter.joined:
-                yield record.source.problem(("date",), ERROR, "before-joined",
-                                            f"dated {record.date}, before {supporter_id} joined ({supporter.joined})")
-            elif supporter.left and record.date > supporter.left:
-                yield record.source.problem(("date",), ERROR, "after-left",
-                                            f"dated {record.date}, after {supporter_id} left ({supporter.left})")
+            gap = membership_gap(record.date, supporter_id, supporter.joined, supporter.left)
+            if gap:
+                yield record.source.problem(("date",), ERROR, *gap)
     for s in records.supporters:
         if s.left and s.left < s.joined:
             yield s.source.problem(("left",), ERROR, "after-left", f"left {s.left} is before joined {s.joined}")
