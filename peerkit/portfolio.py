@@ -1,11 +1,20 @@
 """A supporter's development portfolio: exactly their own records, nothing else.
 
-This module is the privacy boundary. :func:`portfolio_for` copies out of the
-analysis only what belongs in one supporter's portfolio, and the portfolio
-template sees nothing but the :class:`Portfolio` it returns, never the
-whole set of records. So the portfolio holds:
+This module is the privacy boundary, and the boundary is a type.
+:func:`portfolio_for` copies out of the analysis only what belongs in one
+supporter's portfolio, into small frozen dataclasses defined here, and the
+portfolio template sees nothing but the :class:`Portfolio` it returns. No
+model record (with its ``notes``, its ``source`` file and the raw data parsed
+from it), no dict or list of raw data, is reachable from a ``Portfolio``:
+only plain values (text, numbers, dates), tuples, and the types below, each
+holding fields that may be printed. tests/test_portfolio_types.py walks
+every demo portfolio to keep it so. To show something new, add a field here
+and copy it in the conversion function; never pass a record through.
 
-* their CPD, training, competencies, goals (their own files);
+So the portfolio holds:
+
+* their CPD, training, competencies, goals (their own files), without the
+  coordinator's notes about them;
 * supervision they received, only notes with ``shared_with_supporter`` not
   false, and agreed actions only from sessions where they were the sole
   supervisee (a group session's actions may be someone else's);
@@ -20,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .analyse import Analysis, SupporterSummary, TrainingStatus
-from .model import Action, Competency, CpdEntry, Goal, Supporter
+from .model import Accreditation, Action, CpdEntry, Goal, Supervision, Supporter
 
 PRACTICE_ROWS = (
     ("one-to-one, face to face", lambda m: m.kind == "one-to-one" and m.setting in ("in-house", "community")),
@@ -30,19 +39,78 @@ PRACTICE_ROWS = (
 
 
 @dataclass(frozen=True)
+class PortfolioAccreditation:
+    body: str
+    title: str
+    level: str | None
+    awarded: date | None
+
+
+@dataclass(frozen=True)
+class PortfolioPerson:
+    """Who the portfolio is about: no notes, supervisor or supervision agreement."""
+
+    name: str
+    status: str
+    roles: tuple[str, ...]
+    joined: date
+    left: date | None
+    induction_completed: date | None
+    core_completed: date | None
+    accreditation: PortfolioAccreditation | None
+
+
+@dataclass(frozen=True)
+class PortfolioTraining:
+    """One mandatory training, as the supporter stands on it."""
+
+    title: str
+    completed: date | None
+    valid_until: date | None
+    status: str
+
+
+@dataclass(frozen=True)
+class PortfolioCpd:
+    """One CPD activity; competencies by title (the id when the programme does not list it)."""
+
+    date: date
+    title: str
+    type: str
+    provider: str | None
+    hours: float
+    competencies: tuple[str, ...]
+    reflection: str | None
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PortfolioAction:
+    """An agreed action from the supporter's own supervision."""
+
+    action: str
+    due: date | None
+    done: bool
+    done_on: date | None
+    outcome: str | None
+
+
+@dataclass(frozen=True)
 class SupervisionEntry:
+    """A supervision session, without its notes or supervisor."""
+
     date: date
     type: str
     focus: tuple[str, ...]
     group: bool
-    actions: tuple[Action, ...]
+    actions: tuple[PortfolioAction, ...]
 
 
 @dataclass(frozen=True)
 class CompetencyEvidence:
-    competency: Competency
+    title: str
     assessed: date | None
-    cpd: tuple[CpdEntry, ...]
+    cpd: tuple[PortfolioCpd, ...]
 
 
 @dataclass(frozen=True)
@@ -52,24 +120,33 @@ class PracticeYear:
 
 
 @dataclass(frozen=True)
+class PortfolioGoal:
+    """A development-plan goal; its competency by title (or id), or None."""
+
+    goal: str
+    competency: str | None
+    target: date | None
+    status: str
+
+
+@dataclass(frozen=True)
 class Portfolio:
     programme_name: str
     organisation: str | None
-    supporter: Supporter
+    person: PortfolioPerson
     period_start: date
     period_end: date
     generated: date
-    cpd: tuple[CpdEntry, ...]
+    cpd: tuple[PortfolioCpd, ...]
     cpd_by_year: tuple[tuple[int, float, float], ...]  # (year, hours, target)
     cpd_by_type: tuple[tuple[str, float], ...]
     cpd_total: float
     cpd_target: float
-    training: tuple[TrainingStatus, ...]
+    training: tuple[PortfolioTraining, ...]
     competencies: tuple[CompetencyEvidence, ...]
     supervision: tuple[SupervisionEntry, ...]
     practice: tuple[PracticeYear, ...]
-    goals: tuple[Goal, ...]
-    competency_titles: dict[str, str]
+    goals: tuple[PortfolioGoal, ...]
 
     @property
     def evidence_files(self) -> tuple[str, ...]:
@@ -83,11 +160,13 @@ def portfolio_for(analysis: Analysis, supporter_id: str) -> Portfolio:
     programme = analysis.records.programme
     as_of = analysis.as_of
     end = min(supporter.left or as_of, as_of)
-    cpd = tuple(sorted((c for c in summary.cpd if c.date <= as_of), key=lambda c: (c.date, c.title), reverse=True))
+    titles = {c.id: c.title for c in programme.competencies} if programme else {}
+    own = sorted((c for c in summary.cpd if c.date <= as_of), key=lambda c: (c.date, c.title), reverse=True)
+    cpd = tuple(_cpd(entry, titles) for entry in own)
     return Portfolio(
         programme_name=programme.name if programme else "",
         organisation=programme.organisation if programme else None,
-        supporter=supporter,
+        person=_person(supporter),
         period_start=supporter.joined,
         period_end=end,
         generated=as_of,
@@ -96,13 +175,58 @@ def portfolio_for(analysis: Analysis, supporter_id: str) -> Portfolio:
         cpd_by_type=tuple(sorted(_sum_hours(cpd, lambda c: c.type).items(), key=lambda kv: (-kv[1], kv[0]))),
         cpd_total=round(sum(c.hours for c in cpd), 1),
         cpd_target=summary.cpd_target,
-        training=tuple(summary.training),
-        competencies=_competencies(analysis, summary, cpd),
+        training=tuple(_training(t) for t in summary.training),
+        competencies=_competencies(analysis, summary, own, cpd),
         supervision=_supervision(summary),
         practice=_practice(summary, as_of),
-        goals=supporter.development_plan,
-        competency_titles={c.id: c.title for c in programme.competencies} if programme else {},
+        goals=tuple(_goal(g, titles) for g in supporter.development_plan),
     )
+
+
+# --- conversions: a record in, only its printable fields out -----------------
+
+def _person(supporter: Supporter) -> PortfolioPerson:
+    return PortfolioPerson(
+        name=supporter.name,
+        status=supporter.status,
+        roles=supporter.roles,
+        joined=supporter.joined,
+        left=supporter.left,
+        induction_completed=supporter.induction_completed,
+        core_completed=supporter.core_completed,
+        accreditation=_accreditation(supporter.accreditation) if supporter.accreditation else None,
+    )
+
+
+def _accreditation(a: Accreditation) -> PortfolioAccreditation:
+    return PortfolioAccreditation(body=a.body, title=a.title, level=a.level, awarded=a.awarded)
+
+
+def _training(t: TrainingStatus) -> PortfolioTraining:
+    return PortfolioTraining(title=t.training.title, completed=t.completed, valid_until=t.valid_until,
+                             status=t.status)
+
+
+def _cpd(entry: CpdEntry, titles: dict[str, str]) -> PortfolioCpd:
+    return PortfolioCpd(
+        date=entry.date,
+        title=entry.title,
+        type=entry.type,
+        provider=entry.provider,
+        hours=entry.hours,
+        competencies=tuple(titles.get(cid, cid) for cid in entry.competencies),
+        reflection=entry.reflection,
+        evidence=entry.evidence,
+    )
+
+
+def _action(a: Action) -> PortfolioAction:
+    return PortfolioAction(action=a.action, due=a.due, done=a.done, done_on=a.done_on, outcome=a.outcome)
+
+
+def _goal(g: Goal, titles: dict[str, str]) -> PortfolioGoal:
+    competency = titles.get(g.competency, g.competency) if g.competency else None
+    return PortfolioGoal(goal=g.goal, competency=competency, target=g.target, status=g.status)
 
 
 def _sum_hours(entries, key) -> dict:
@@ -112,16 +236,18 @@ def _sum_hours(entries, key) -> dict:
     return {k: round(v, 1) for k, v in totals.items()}
 
 
-def _cpd_by_year(cpd: tuple[CpdEntry, ...], target: float) -> tuple[tuple[int, float, float], ...]:
+def _cpd_by_year(cpd: tuple[PortfolioCpd, ...], target: float) -> tuple[tuple[int, float, float], ...]:
     by_year = _sum_hours(cpd, lambda c: c.date.year)
     return tuple((year, by_year[year], target) for year in sorted(by_year, reverse=True))
 
 
-def _competencies(analysis: Analysis, summary: SupporterSummary, cpd) -> tuple[CompetencyEvidence, ...]:
+def _competencies(analysis: Analysis, summary: SupporterSummary, own: list[CpdEntry],
+                  cpd: tuple[PortfolioCpd, ...]) -> tuple[CompetencyEvidence, ...]:
+    """Each competency with the CPD evidencing it: ``own`` (records, by id) and ``cpd`` (copies) pair up."""
     competencies = analysis.records.programme.competencies if analysis.records.programme else ()
     return tuple(
-        CompetencyEvidence(c, summary.supporter.competencies_assessed.get(c.id),
-                           tuple(entry for entry in cpd if c.id in entry.competencies))
+        CompetencyEvidence(c.title, summary.supporter.competencies_assessed.get(c.id),
+                           tuple(copy for entry, copy in zip(own, cpd) if c.id in entry.competencies))
         for c in competencies
     )
 
@@ -129,10 +255,14 @@ def _competencies(analysis: Analysis, summary: SupporterSummary, cpd) -> tuple[C
 def _supervision(summary: SupporterSummary) -> tuple[SupervisionEntry, ...]:
     shared = [s for s in summary.supervision if s.shared_with_supporter and s.date <= summary.as_of]
     return tuple(
-        SupervisionEntry(s.date, s.type, s.focus, len(s.supporters) > 1,
-                         s.actions if len(s.supporters) == 1 else ())
+        SupervisionEntry(s.date, s.type, s.focus, len(s.supporters) > 1, _own_actions(s))
         for s in sorted(shared, key=lambda s: s.date, reverse=True)
     )
+
+
+def _own_actions(s: Supervision) -> tuple[PortfolioAction, ...]:
+    """A group session's actions may be someone else's: only a sole supervisee's are theirs."""
+    return tuple(_action(a) for a in s.actions) if len(s.supporters) == 1 else ()
 
 
 def _practice(summary: SupporterSummary, as_of: date) -> tuple[PracticeYear, ...]:
