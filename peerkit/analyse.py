@@ -13,17 +13,18 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 
-from .html import day
-from .model import Action, CpdEntry, MandatoryTraining, Meeting, Records, Supervision, Supporter
+from .model import (DEFAULT_SUPERVISION_INTERVAL_DAYS, Action, CpdEntry, MandatoryTraining, Meeting, Records,
+                    Supervision, Supporter)
+from .validate import vocabulary
 
 EXPIRY_WARNING_DAYS = 60
 ACTIVITY_MONTHS = 18
 TRAINING_VALID, TRAINING_EXPIRING, TRAINING_EXPIRED, TRAINING_NEVER = "valid", "expiring", "expired", "never done"
 ASSESSED, EVIDENCED, MISSING = "assessed", "evidenced", "missing"
-MEETING_KINDS = ("one-to-one", "group", "coordinator-one-to-one")
-SUPERVISION_TYPES = ("clinical", "managerial", "group", "peer")
-CPD_TYPES = ("course", "e-learning", "mooc", "workshop", "peer-led", "partner-training", "reading",
-             "conference", "shadowing", "other")
+MEETING_KINDS = vocabulary("meeting", "kind")
+SUPERVISION_TYPES = vocabulary("supervision", "type")
+CPD_TYPES = vocabulary("cpd", "type")
+SUPPORTER_STATUSES = vocabulary("supporter", "status")
 
 
 def add_months(day: date, months: int) -> date:
@@ -159,34 +160,6 @@ class SupporterSummary:
         return sorted(items, key=lambda item: (item[0], item[1], item[2].source.rel), reverse=True)
 
 
-@dataclass(frozen=True)
-class Attention:
-    """One thing the coordinator should act on, pointing at the record that shows it."""
-
-    category: str
-    who: str  # supporter id, or "" when it is about the programme
-    message: str
-    path: str
-    when: date | None = None
-
-
-ATTENTION_CATEGORIES = (
-    "Overdue supervision",
-    "Mandatory training",
-    "Lone working",
-    "Debriefs",
-    "Group facilitation",
-    "Supervision actions",
-)
-# Check warnings that are also attention items, by code -> category.
-WARNING_CATEGORIES = {
-    "lone-working": "Lone working",
-    "no-debrief": "Debriefs",
-    "one-facilitator": "Group facilitation",
-    "overdue-action": "Supervision actions",
-}
-
-
 @dataclass
 class Analysis:
     """Every derived figure of a programme on ``as_of``."""
@@ -210,7 +183,7 @@ class Analysis:
         summaries = {
             s.id: SupporterSummary(
                 supporter=s, meetings=meetings[s.id], supervision=supervision[s.id], cpd=cpd[s.id], as_of=as_of,
-                default_interval=programme.supervision_interval_days if programme else 42,
+                default_interval=programme.supervision_interval_days if programme else DEFAULT_SUPERVISION_INTERVAL_DAYS,
                 cpd_target=programme.cpd_target_hours if programme else 0,
                 mandatory=programme.mandatory_training if programme else (),
             )
@@ -229,38 +202,6 @@ class Analysis:
     def current(self) -> list[SupporterSummary]:
         """Supporters still with the programme (not applicants, not left)."""
         return [s for s in self.summaries.values() if s.supporter.status in ("active", "paused", "in-training")]
-
-    # --- needs attention ---------------------------------------------------
-
-    def attention(self, warnings=()) -> list[Attention]:
-        """Overdue supervision and training from the figures, the rest from check's warnings."""
-        items: list[Attention] = []
-        for s in self.summaries.values():
-            if s.supervision_overdue_days:
-                last = f"last on {day(s.last_supervision)}" if s.last_supervision else "never supervised"
-                items.append(Attention("Overdue supervision", s.supporter.id,
-                                       f"{s.supporter.name}: supervision due {day(s.next_supervision_due)} "
-                                       f"({s.supervision_overdue_days} days overdue; {last})",
-                                       s.supporter.source.display, s.next_supervision_due))
-            if s.supporter.status not in ("active", "paused"):
-                continue
-            for t in s.training:
-                if t.status in (TRAINING_EXPIRED, TRAINING_EXPIRING):
-                    verb = "expired on" if t.status == TRAINING_EXPIRED else "expires on"
-                    items.append(Attention("Mandatory training", s.supporter.id,
-                                           f"{s.supporter.name}: {t.training.title} {verb} {day(t.valid_until)}",
-                                           t.source.source.display if t.source else s.supporter.source.display,
-                                           t.valid_until))
-                elif t.status == TRAINING_NEVER and s.supporter.status == "active":
-                    items.append(Attention("Mandatory training", s.supporter.id,
-                                           f"{s.supporter.name}: {t.training.title} never done",
-                                           s.supporter.source.display, None))
-        for problem in warnings:
-            category = WARNING_CATEGORIES.get(problem.code)
-            if category:
-                items.append(Attention(category, "", problem.message, problem.path, None))
-        order = {c: i for i, c in enumerate(ATTENTION_CATEGORIES)}
-        return sorted(items, key=lambda a: (order[a.category], a.when or date.max, a.path, a.message))
 
     # --- activity ------------------------------------------------------------
 

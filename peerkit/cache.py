@@ -23,10 +23,15 @@ import os
 import tempfile
 from functools import cache
 from pathlib import Path
-from typing import Any
+from datetime import date
+from typing import Any, Callable, Sequence
 
 from . import __version__
+from .discover import RecordFile
+from .loader import LoadedFile, read_bytes, shared
+from .parallel import BytesLoad
 from .problems import Problem
+from .source import FieldPath, Position, Source
 
 FOLDER = ".peerkit-cache"
 INDEX = "check.json"
@@ -90,6 +95,7 @@ class ResultCache:
         self.fresh_memo: Any = self.memo
         self.fresh_data: dict[str, Any] = {}
         self._stored_data: dict[str, Any] | None = None
+        self.digests: dict[str, str | None] = {}  # rel -> content hash, of this run's files
 
     def _read(self, name: str, part: str) -> dict[str, Any]:
         try:
@@ -118,18 +124,26 @@ class ResultCache:
             return entry
         return None
 
-    def put(self, rel: str, content_digest: str, data: Any, problems: list[Problem]) -> None:
-        self.fresh[rel] = [content_digest, [[p.line, p.column, p.severity, p.code, p.message] for p in problems]]
-        if not problems:
-            self.fresh_data[rel] = data
+    def put(self, rel: str, content_digest: str, loaded: LoadedFile) -> None:
+        self.fresh[rel] = [content_digest, [[p.line, p.column, p.severity, p.code, p.message]
+                                            for p in loaded.problems]]
+        if not loaded.problems:
+            self.fresh_data[rel] = [loaded.data, [[*path, *position] for path, position in loaded.positions.items()]]
 
     def data(self, rel: str) -> Any:
-        """The data of a record that passed last time (read from records.json on first use)."""
+        """``[data, positions]`` of a record that passed last time (records.json is read on first use)."""
         if rel in self.fresh_data:
             return self.fresh_data[rel]
         if self._stored_data is None:
             self._stored_data = self._read(DATA, "data").get("data", {})
         return self._stored_data.get(rel)
+
+    def content(self, rel: str) -> tuple[Any, dict[FieldPath, Position]] | None:
+        """The data and field positions stored for ``rel``, or None."""
+        stored = self.data(rel)
+        if not (isinstance(stored, list) and len(stored) == 2 and isinstance(stored[1], list)):
+            return None
+        return stored[0], {shared(tuple(item[:-2])): shared((item[-2], item[-1])) for item in stored[1]}
 
     def save(self) -> None:
         """Write what changed (dropping deleted files); quietly skip a read-only tree."""
@@ -151,3 +165,102 @@ class ResultCache:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             json.dump(content, out, separators=(",", ":"))
         os.replace(tmp, self.folder / name)
+
+
+# --- the cache as an acceleration of the pipeline's stages -------------------
+
+def cached_load(store: ResultCache, load: BytesLoad) -> Callable[[Sequence[RecordFile]], list[LoadedFile]]:
+    """The load stage, answering from ``store`` for every file whose bytes are unchanged.
+
+    A hit gives the file's problems at once and defers its data and positions
+    until the model stage asks for them (a check whose rule results are
+    remembered never does). A hit whose data went missing is loaded again.
+    """
+    def load_cached(record_files: Sequence[RecordFile]) -> list[LoadedFile]:
+        results: dict[int, LoadedFile] = {}
+        todo: list[tuple[int, RecordFile, bytes | None, str | None]] = []
+        for index, f in enumerate(record_files):
+            try:
+                raw: bytes | None = read_bytes(f.path)
+            except OSError:
+                raw = None  # the loader reports it
+            content = store.digests[f.rel] = digest(raw) if raw is not None else None
+            hit = store.get(f.rel, content) if content else None
+            if hit is None:
+                todo.append((index, f, raw, content))
+                continue
+            problems = [Problem(f.display, *p) for p in hit[1]]
+            results[index] = LoadedFile(path=f.path, rel=f.rel, display=f.display, problems=problems,
+                                        deferred=_from_store(store, f, load))
+        fresh = load([(f, raw) for _, f, raw, _ in todo])
+        for (index, f, _, content), loaded in zip(todo, fresh):
+            results[index] = loaded
+            if content:
+                store.put(f.rel, content, loaded)
+        return [results[i] for i in range(len(record_files))]
+
+    return load_cached
+
+
+def _from_store(store: ResultCache, f: RecordFile, load: BytesLoad) -> Callable[[], tuple[Any, dict]]:
+    def fetch() -> tuple[Any, dict]:
+        content = store.content(f.rel)
+        if content is None:  # records.json was deleted or damaged: read the file again
+            return load([(f, None)])[0].content()
+        return content
+    return fetch
+
+
+RulesStage = Callable[[Callable[[], Any], Sequence[LoadedFile], date], list[Problem]]
+
+
+def remembered_rules(store: ResultCache, root: Path, root_display: str, cacheable: RulesStage) -> RulesStage:
+    """The rules stage, remembered under a fingerprint of everything the rules read.
+
+    ``cacheable`` runs the rules whose results depend only on the records and
+    --as-of. The evidence rule also reads files that are not records (a
+    certificate can vanish without any record changing), so it runs every
+    time: on a remembered run, from the evidence claims stored with the memo.
+    """
+    from .rules import EvidenceClaim, check_evidence, evidence_claims
+
+    def run(records: Callable[[], Any], loaded: Sequence[LoadedFile], as_of: date) -> list[Problem]:
+        fingerprint = _fingerprint(store, root, root_display, as_of, loaded)
+        memo = store.remembered(fingerprint) if fingerprint else None
+        if memo is not None:
+            claims = [EvidenceClaim(_source_from_plain(source), supporter, tuple(paths))
+                      for source, supporter, paths in memo["evidence"]]
+            return [Problem(*p) for p in memo["problems"]] + list(check_evidence(root, claims))
+        problems = cacheable(records, loaded, as_of)
+        claims = evidence_claims(records())
+        if fingerprint:
+            store.remember(fingerprint, problems, [[_plain_source(c.source), c.supporter, list(c.paths)]
+                                                   for c in claims])
+        return problems + list(check_evidence(root, claims))
+
+    return run
+
+
+def _fingerprint(store: ResultCache, root: Path, root_display: str, as_of: date,
+                 loaded: Sequence[LoadedFile]) -> str | None:
+    """Everything the remembered rules read: each file's content and place, the day, the folder and the code."""
+    digests = [store.digests.get(f.rel) for f in loaded]
+    if None in digests:
+        return None  # an unreadable file: nothing to remember
+    h = hashlib.blake2b(digest_size=16)
+    for part in (code_key(), as_of.isoformat(), root_display, str(root.resolve())):
+        h.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    for f, content in zip(loaded, digests):
+        h.update(f"{f.rel}\0{content}\n".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def _plain_source(source: Source) -> list:
+    """A claim's source as JSON: display, rel and the positions of its evidence fields."""
+    return [source.display, source.rel,
+            [[*path, *position] for path, position in source.positions.items() if path[0] == "evidence"]]
+
+
+def _source_from_plain(stored: list) -> Source:
+    display, rel, positions = stored
+    return Source(display, rel, {tuple(item[:-2]): (item[-2], item[-1]) for item in positions})

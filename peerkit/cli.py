@@ -13,6 +13,8 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .kinds import EXPORTABLE, NAMES as KIND_NAMES
+from .obligations import HORIZON_DAYS
 from .problems import ERROR, FORMATTERS, WARNING, count, summary
 
 RECORDS_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
@@ -345,8 +347,8 @@ def new_cpd(records: Path, **values) -> None:
 
 @main.command()
 @records_argument
-@click.option("--within", type=click.IntRange(0), default=30, show_default=True, metavar="DAYS",
-              help="Also list what falls due in the next DAYS days.")
+@click.option("--within", type=click.IntRange(0), default=HORIZON_DAYS, show_default=True, metavar="DAYS",
+              help="Also list what falls due in the next DAYS days (the dashboard looks as far ahead as the default).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @as_of_option
 def due(records: Path, within: int, output_format: str, as_of: date | None) -> None:
@@ -364,12 +366,12 @@ def due(records: Path, within: int, output_format: str, as_of: date | None) -> N
     from .due import due_items, format_json, format_text
 
     as_of = as_of or date.today()
-    items = due_items(_checked_or_exit(records, as_of, "due"), as_of, within)
+    items = due_items(_checked_or_exit(records, as_of, "due").records, as_of, within)
     click.echo(format_json(items) if output_format == "json" else format_text(items, as_of, within))
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["supporters", "meetings", "supervision", "cpd"]))
+@click.argument("kind", type=click.Choice(list(EXPORTABLE)))
 @records_argument
 @click.option("--format", "output_format", type=click.Choice(["csv"]), default="csv", show_default=True)
 @click.option("--aggregate", type=click.Choice(["month"]), default=None,
@@ -387,12 +389,12 @@ def export(kind: str, records: Path, output_format: str, aggregate: str | None, 
       peerkit export meetings records/ --aggregate month -o meetings-by-month.csv
       peerkit export cpd records/ > cpd.csv
     """
-    from .export import AGGREGATABLE, EXPORTS, by_month, to_csv
+    from .export import AGGREGATABLE, by_month, to_csv
 
     if aggregate and kind not in AGGREGATABLE:
         raise click.UsageError(f"--aggregate month works for {', '.join(AGGREGATABLE)}, not {kind}")
     records_found = _checked_or_exit(records, date.today(), "export").records
-    text = to_csv(by_month(kind, records_found) if aggregate else EXPORTS[kind](records_found))
+    text = to_csv(by_month(kind, records_found) if aggregate else EXPORTABLE[kind].export(records_found))
     if output:
         output.write_text(text, encoding="utf-8", newline="")
         click.echo(f"wrote {output}", err=True)
@@ -401,7 +403,7 @@ def export(kind: str, records: Path, output_format: str, aggregate: str | None, 
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["programme", "supporter", "meeting", "supervision", "cpd"]))
+@click.argument("kind", type=click.Choice(list(KIND_NAMES)))
 def schema(kind: str) -> None:
     """Print the JSON Schema of a KIND of record, for editors and other tools.
 

@@ -20,11 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from .kinds import BY_FOLDER
 from .problems import ERROR, NOTE, WARNING, Problem, printable
 
 YAML_SUFFIXES = (".yaml", ".yml")
-RECORD_FOLDERS = {"supporters": "supporter", "meetings": "meeting", "supervision": "supervision", "cpd": "cpd"}
 IGNORED_FOLDERS = {"evidence", "site", "node_modules", "__pycache__"}
+
+
+_FOLDERS = [f"{folder}/" for folder in BY_FOLDER]
+_PLACES = ", ".join(["programme.yaml", *_FOLDERS[:-1]]) + f" and {_FOLDERS[-1]}"
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ def discover(root: Path, root_display: str) -> tuple[list[RecordFile], list[Prob
         if entry.is_symlink() or not entry.is_file(follow_symlinks=False):
             odd = _odd_entry(entry, real_root)
             if odd == "folder":
-                if rel.split("/", 1)[0] in RECORD_FOLDERS:
+                if rel.split("/", 1)[0] in BY_FOLDER:
                     problems.append(Problem(display, 1, 1, NOTE, "skipped",
                                             "a link to a folder; linked folders are not followed, so nothing in it is read"))
                 continue
@@ -60,14 +64,13 @@ def discover(root: Path, root_display: str) -> tuple[list[RecordFile], list[Prob
                 problems.append(Problem(display, 1, 1, ERROR, *odd))
                 continue
         if not entry.name.endswith(YAML_SUFFIXES):
-            if rel.split("/", 1)[0] in RECORD_FOLDERS:
+            if rel.split("/", 1)[0] in BY_FOLDER:
                 problems.append(Problem(display, 1, 1, NOTE, "skipped", "not a .yaml file, so not read"))
             continue
         kind = _kind(rel)
         if kind is None:
             problems.append(Problem(display, 1, 1, WARNING, "unknown-location",
-                                    "not a place for records, so not checked; records live in programme.yaml, "
-                                    "supporters/, meetings/, supervision/ and cpd/"))
+                                    "not a place for records, so not checked; records live in " + _PLACES))
             continue
         files.append(RecordFile(kind, entry.path, rel, display))
     if not any(f.kind == "programme" for f in files):
@@ -119,10 +122,10 @@ def _kind(rel: str) -> str | None:
     parts = rel.split("/")
     if len(parts) == 1:
         return "programme" if parts[0] in ("programme.yaml", "programme.yml") else None
-    kind = RECORD_FOLDERS.get(parts[0])
-    if kind == "supporter" and len(parts) != 2:
+    kind = BY_FOLDER.get(parts[0])
+    if kind is None or (kind.flat and len(parts) != 2):
         return None
-    return kind
+    return kind.name
 
 
 def _inside(path: Path, root: Path) -> bool:

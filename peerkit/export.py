@@ -19,7 +19,6 @@ from typing import Callable, Iterable
 from .analyse import CPD_TYPES, MEETING_KINDS, SUPERVISION_TYPES, month_key
 from .model import Meeting, Records
 
-KINDS = ("supporters", "meetings", "supervision", "cpd")
 AGGREGATABLE = ("meetings", "supervision", "cpd")
 
 Table = tuple[list[str], list[list[object]]]
@@ -87,11 +86,6 @@ def cpd(records: Records) -> Table:
              _join(c.competencies), c.source.rel]
             for c in sorted(records.cpd, key=lambda c: (c.date, c.source.rel))]
     return header, rows
-
-
-EXPORTS: dict[str, Callable[[Records], Table]] = {
-    "supporters": supporters, "meetings": meetings, "supervision": supervision, "cpd": cpd,
-}
 
 
 def by_month(kind: str, records: Records) -> Table:

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import yaml
 
 from .problems import ERROR, Problem
+from .source import FieldPath, Position, Source
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
@@ -32,8 +33,6 @@ MAX_DEPTH = 64
 _NESTING_CHARS = "[{-:?"
 _CHEAP_DEPTH_BOUND = 2000
 
-FieldPath = tuple  # of str keys and int indexes, as jsonschema reports them
-Position = tuple[int, int]  # 1-based line, column
 
 _OCTAL = re.compile(r"[-+]?0[0-9_]+$")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -220,65 +219,73 @@ _RecordLoader.add_constructor(None, _RecordLoader.construct_refused_tag)
 
 @dataclass
 class LoadedFile:
-    """One record file after loading: its data, or the problems that stopped it.
+    """One record file after loading: its data and field positions, or the problems that stopped it.
 
     ``rel`` is the POSIX path inside the records folder (``meetings/2025/...``),
-    ``display`` the path as shown to the user. Positions are kept only while
-    the data is fresh from the parser; :meth:`position` re-reads the file when
-    they are gone (e.g. data from the cache), which only happens for files
-    that have a problem to report.
+    ``display`` the path as shown to the user. ``positions`` maps each field
+    path to its line and column (see :mod:`peerkit.source`); it is plain data,
+    so it travels with the data through worker processes and the cache.
     """
 
     path: str  # a plain string: 80,000 pathlib objects cost a second
     rel: str
     display: str
     data: Any = None
+    positions: dict[FieldPath, Position] = field(default_factory=dict, repr=False)
     problems: list[Problem] = field(default_factory=list)
-    _marks: dict[int, Any] | None = field(default=None, repr=False)
-    _marked_data: Any = field(default=None, repr=False)
+    # Where the data is not in memory yet (a file unchanged since the cache
+    # last saw it): how to get it, on first use only.
+    deferred: Callable[[], tuple[Any, dict[FieldPath, Position]]] | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
         return not any(p.severity == ERROR for p in self.problems)
 
-    def position(self, field_path: FieldPath) -> Position:
-        """The line and column of ``field_path`` (or of its nearest parent)."""
-        if self._marks is None:
-            reparsed = _reparse(self.path)
-            if reparsed is None:
-                return (1, 1)
-            self._marked_data, self._marks = reparsed
-        return _locate(self._marked_data, self._marks, field_path)
+    def content(self) -> tuple[Any, dict[FieldPath, Position]]:
+        """The data and its positions, fetched from the cache first if they were deferred."""
+        if self.deferred is not None:
+            self.data, self.positions = self.deferred()
+            self.deferred = None
+        return self.data, self.positions
+
+    @property
+    def source(self) -> Source:
+        return Source(self.display, self.rel, self.positions)
 
     def problem(self, field_path: FieldPath, severity: str, code: str, message: str) -> Problem:
-        line, column = self.position(field_path)
-        return Problem(self.display, line, column, severity, code, message)
+        return self.source.problem(field_path, severity, code, message)
 
 
-def _locate(data: Any, marks: dict[int, Any], field_path: FieldPath) -> Position:
-    position: Position = (1, 1)
-    node = data
-    for step in field_path:
+# Every record repeats the same few hundred field paths and positions; sharing
+# one tuple for each keeps 80,000 files' position maps small.
+_SHARED: dict[tuple, tuple] = {}
+
+
+def shared(value: tuple) -> tuple:
+    return _SHARED.setdefault(value, value) if len(_SHARED) < 200_000 else value
+
+
+def flatten_positions(data: Any, marks: dict[int, Any]) -> dict[FieldPath, Position]:
+    """``{field path: (line, column)}`` from the loader's per-container marks."""
+    positions: dict[FieldPath, Position] = {}
+    stack: list[tuple[FieldPath, Any]] = [((), data)]
+    while stack:
+        prefix, node = stack.pop()
         container_marks = marks.get(id(node))
-        try:
-            position = container_marks[step]
-            node = node[step]
-        except (KeyError, IndexError, TypeError):
-            break
-    return position
-
-
-def _reparse(path: str) -> tuple[Any, dict[int, Any]] | None:
-    """Re-parse a file only to learn where its fields are."""
-    try:
-        loader = _RecordLoader(read_bytes(path).decode("utf-8"))
-        try:
-            data = loader.get_single_data()
-        finally:
-            loader.dispose()
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, RecursionError):
-        return None
-    return data, loader.marks
+        if container_marks is None:
+            continue
+        steps = node.keys() if isinstance(node, dict) else range(len(node))
+        for step in steps:
+            try:
+                position = container_marks[step]
+            except (KeyError, IndexError):
+                continue
+            path = shared(prefix + (step,))
+            positions[path] = shared(position)
+            child = node[step]
+            if isinstance(child, (dict, list)):
+                stack.append((path, child))
+    return positions
 
 
 def read_bytes(path: str) -> bytes:
@@ -349,8 +356,8 @@ def load_file(path: str, rel: str, display: str, raw: bytes | None = None) -> Lo
             return loaded
         what = "a list" if isinstance(data, list) else "a single value"
         return fail(1, 1, "not-mapping", f"a record must be a mapping of fields (key: value), not {what}")
-    loaded.data = loaded._marked_data = data
-    loaded._marks = loader.marks
+    loaded.data = data
+    loaded.positions = flatten_positions(data, loader.marks)
     return loaded
 
 

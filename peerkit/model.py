@@ -11,9 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
-from .loader import LoadedFile
+from .source import Source
+
+
+# Defaults of optional programme settings (the schema documents them too).
+DEFAULT_DEBRIEF_WITHIN_DAYS = 2
+DEFAULT_SUPERVISION_INTERVAL_DAYS = 42
 
 
 def _date(value: str | None) -> date | None:
@@ -64,23 +69,22 @@ class Programme:
     debrief_within_days: int
     mandatory_training: tuple[MandatoryTraining, ...]
     competencies: tuple[Competency, ...]
-    source: LoadedFile = field(repr=False, compare=False)
+    source: Source = field(repr=False, compare=False)
 
     @classmethod
-    def from_file(cls, f: LoadedFile) -> Programme:
-        d = f.data
+    def from_data(cls, d: dict[str, Any], source: Source) -> Programme:
         return cls(
             name=d["name"],
             organisation=d.get("organisation"),
             supervision_interval_days=d["supervision"]["default_interval_days"],
             cpd_target_hours=d["cpd"]["target_hours_per_year"],
-            debrief_within_days=d.get("debrief_within_days", 2),
+            debrief_within_days=d.get("debrief_within_days", DEFAULT_DEBRIEF_WITHIN_DAYS),
             mandatory_training=tuple(
                 MandatoryTraining(t["id"], t["title"], t.get("renew_every_months"))
                 for t in d.get("mandatory_training", ())
             ),
             competencies=tuple(Competency(c["id"], c["title"], c.get("group")) for c in d["competencies"]),
-            source=f,
+            source=source,
         )
 
     @property
@@ -125,11 +129,10 @@ class Supporter:
     development_plan: tuple[Goal, ...]
     competencies_assessed: dict[str, date]
     notes: str | None
-    source: LoadedFile = field(repr=False, compare=False)
+    source: Source = field(repr=False, compare=False)
 
     @classmethod
-    def from_file(cls, f: LoadedFile) -> Supporter:
-        d = f.data
+    def from_data(cls, d: dict[str, Any], source: Source) -> Supporter:
         training = d.get("training", {})
         accreditation = training.get("accreditation")
         supervision = d.get("supervision", {})
@@ -156,7 +159,7 @@ class Supporter:
             ),
             competencies_assessed={k: _date(v) for k, v in d.get("competencies_assessed", {}).items()},
             notes=d.get("notes"),
-            source=f,
+            source=source,
         )
 
     @property
@@ -194,11 +197,10 @@ class Meeting:
     ground_rules_revisited: bool | None
     actions: tuple[Action, ...]
     notes: str | None
-    source: LoadedFile = field(repr=False, compare=False)
+    source: Source = field(repr=False, compare=False)
 
     @classmethod
-    def from_file(cls, f: LoadedFile) -> Meeting:
-        d = f.data
+    def from_data(cls, d: dict[str, Any], source: Source) -> Meeting:
         lone = d.get("lone_working")
         debrief = d.get("debrief")
         return cls(
@@ -216,7 +218,7 @@ class Meeting:
             ground_rules_revisited=d.get("ground_rules_revisited"),
             actions=tuple(Action.from_data(a, i) for i, a in enumerate(d.get("actions", ()))),
             notes=d.get("notes"),
-            source=f,
+            source=source,
         )
 
     @property
@@ -242,11 +244,11 @@ class Supervision:
     actions: tuple[Action, ...]
     copy_given: date | None
     shared_with_supporter: bool
-    source: LoadedFile = field(repr=False, compare=False)
+    source: Source = field(repr=False, compare=False)
+    supporter_field: str = "supporter"  # the field that names the supervisees, for pointing at its line
 
     @classmethod
-    def from_file(cls, f: LoadedFile) -> Supervision:
-        d = f.data
+    def from_data(cls, d: dict[str, Any], source: Source) -> Supervision:
         supporters = (d["supporter"],) if "supporter" in d else tuple(d["supporters"])
         return cls(
             date=_date(d["date"]),
@@ -259,13 +261,10 @@ class Supervision:
             actions=tuple(Action.from_data(a, i) for i, a in enumerate(d.get("actions", ()))),
             copy_given=_date(d.get("copy_given")),
             shared_with_supporter=d.get("shared_with_supporter", True),
-            source=f,
+            source=source,
+            supporter_field="supporter" if "supporter" in d else "supporters",
         )
 
-    @property
-    def supporter_field(self) -> str:
-        """The field that names the supervisees, for pointing at its line."""
-        return "supporter" if "supporter" in self.source.data else "supporters"
 
 
 @dataclass(frozen=True)
@@ -280,11 +279,10 @@ class CpdEntry:
     competencies: tuple[str, ...]
     reflection: str | None
     evidence: tuple[str, ...]
-    source: LoadedFile = field(repr=False, compare=False)
+    source: Source = field(repr=False, compare=False)
 
     @classmethod
-    def from_file(cls, f: LoadedFile) -> CpdEntry:
-        d = f.data
+    def from_data(cls, d: dict[str, Any], source: Source) -> CpdEntry:
         return cls(
             supporter=d["supporter"],
             date=_date(d["date"]),
@@ -296,33 +294,52 @@ class CpdEntry:
             competencies=tuple(d.get("competencies", ())),
             reflection=d.get("reflection"),
             evidence=tuple(d.get("evidence", ())),
-            source=f,
+            source=source,
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: derived figures are remembered per Records
 class Records:
-    """Every schema-valid record of a programme, each kind sorted by path."""
+    """Every schema-valid record of a programme, by kind (see :mod:`peerkit.kinds`), each sorted by path."""
 
     root: Path  # the records folder
-    programme: Programme | None
-    supporters: tuple[Supporter, ...]
-    meetings: tuple[Meeting, ...]
-    supervision: tuple[Supervision, ...]
-    cpd: tuple[CpdEntry, ...]
-    # Ids of every supporter file present, valid or not, so one broken
-    # supporter file does not also make every reference to it an error.
-    supporter_files: frozenset[str] = frozenset()
+    by_kind: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    # Per kind, the file stems present, valid or not, so one broken supporter
+    # file does not also make every reference to it an error.
+    stems: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def of(self, kind: str) -> tuple[Any, ...]:
+        return self.by_kind.get(kind, ())
+
+    @property
+    def programme(self) -> Programme | None:
+        programmes = self.of("programme")
+        return programmes[0] if programmes else None
+
+    @property
+    def supporters(self) -> tuple[Supporter, ...]:
+        return self.of("supporter")
+
+    @property
+    def meetings(self) -> tuple[Meeting, ...]:
+        return self.of("meeting")
+
+    @property
+    def supervision(self) -> tuple[Supervision, ...]:
+        return self.of("supervision")
+
+    @property
+    def cpd(self) -> tuple[CpdEntry, ...]:
+        return self.of("cpd")
+
+    @property
+    def supporter_files(self) -> frozenset[str]:
+        return self.stems.get("supporter", frozenset())
+
+    @property
+    def debrief_within_days(self) -> int:
+        return self.programme.debrief_within_days if self.programme else DEFAULT_DEBRIEF_WITHIN_DAYS
 
     @cached_property
     def by_id(self) -> dict[str, Supporter]:
         return {s.id: s for s in self.supporters}
-
-
-FACTORIES: dict[str, Any] = {
-    "programme": Programme.from_file,
-    "supporter": Supporter.from_file,
-    "meeting": Meeting.from_file,
-    "supervision": Supervision.from_file,
-    "cpd": CpdEntry.from_file,
-}

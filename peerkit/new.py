@@ -40,15 +40,16 @@ class Missing:
 
 
 def _schema(kind: str) -> dict[str, Any]:
-    # Read directly, not through peerkit.validate: the CLI builds its options from
-    # these choices at start-up, and importing jsonschema would take 0.2 s.
-    return json.loads((data_dir("schemas") / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    from .validate import schema
+
+    return schema(kind)
 
 
 def choices(kind: str, field: str) -> tuple[str, ...]:
     """The allowed values of ``field`` (or of its list items), read from the schema."""
-    spec = _schema(kind)["properties"][field]
-    return tuple(spec.get("enum") or spec["items"]["enum"])
+    from .validate import vocabulary
+
+    return vocabulary(kind, field)
 
 
 def known_supporters(root: Path) -> list[str]:
@@ -116,7 +117,7 @@ def _number(value: float | int | None) -> float | int | None:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-def _supporter(v: dict[str, Any], today: date) -> tuple[str, dict[str, Any]]:
+def supporter_record(v: dict[str, Any], today: date) -> tuple[str, dict[str, Any]]:
     record_id = v.get("id") or slugify(v["name"], max_words=8)
     data = {"id": record_id, "name": v["name"], "status": v["status"], "joined": v.get("joined") or today,
             "roles": list(v.get("roles") or ())}
@@ -126,7 +127,7 @@ def _supporter(v: dict[str, Any], today: date) -> tuple[str, dict[str, Any]]:
 _SLUG_PREFIX = {"one-to-one": "one-to-one", "group": "group", "coordinator-one-to-one": "coordinator"}
 
 
-def _meeting(v: dict[str, Any], today: date) -> tuple[str, dict[str, Any]]:
+def meeting_record(v: dict[str, Any], today: date) -> tuple[str, dict[str, Any]]:
     day = v.get("date") or today
     times = {"checked_in": v.get("checked_in"), "checked_out": v.get("checked_out")}
     data = {"date": day, "kind": v["kind"], "supporter": v.get("supporter"),
@@ -141,7 +142,7 @@ def _meeting(v: dict[str, Any], today: date) -> tuple[str, dict[str, Any]]:
     return f"meetings/{day.year}/{day.isoformat()}-{slug}", data
 
 
-def _supervision(v: dict[str, Any], today: date) -> tuple[str, dict[str, Any]]:
+def supervision_record(v: dict[str, Any], today: date) -> tuple[str, dict[str, Any]]:
     day = v.get("date") or today
     people = list(v["supporters"])
     one = len(people) == 1
@@ -152,7 +153,7 @@ def _supervision(v: dict[str, Any], today: date) -> tuple[str, dict[str, Any]]:
     return f"supervision/{day.year}/{day.isoformat()}-{slug}", data
 
 
-def _cpd(v: dict[str, Any], today: date) -> tuple[str, dict[str, Any]]:
+def cpd_record(v: dict[str, Any], today: date) -> tuple[str, dict[str, Any]]:
     day = v.get("date") or today
     data = {"supporter": v["supporter"], "date": day, "title": v["title"], "type": v["type"],
             "provider": v.get("provider"), "hours": _number(v["hours"]), "mandatory": v.get("mandatory"),
@@ -160,12 +161,11 @@ def _cpd(v: dict[str, Any], today: date) -> tuple[str, dict[str, Any]]:
     return f"cpd/{v['supporter']}/{day.isoformat()}-{slugify(v['title']) or 'cpd'}", data
 
 
-BUILDERS = {"supporter": _supporter, "meeting": _meeting, "supervision": _supervision, "cpd": _cpd}
-
-
 def build(kind: str, values: dict[str, Any], today: date) -> tuple[str, dict[str, Any]]:
     """(path stem inside the records folder, record data) from the user's values; unset fields left out."""
-    stem, data = BUILDERS[kind](values, today)
+    from .kinds import BY_NAME
+
+    stem, data = BY_NAME[kind].new(values, today)
     return stem, _prune(data)
 
 

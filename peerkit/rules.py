@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -18,6 +19,8 @@ from typing import Callable, Iterable, Iterator
 from .discover import stem as file_stem
 from .model import CpdEntry, Meeting, Records, Supervision, Supporter
 from .problems import ERROR, WARNING, Problem
+from .obligations import ACTION, DEBRIEF, FACILITATION, LONE_WORKING, Obligation, obligations
+from .source import Source
 from .validate import field_name
 
 Rule = Callable[[Records, date], Iterable[Problem]]
@@ -153,16 +156,37 @@ def known_training(records: Records, as_of: date) -> Iterator[Problem]:
                                        f"known: {', '.join(sorted(known)) or 'none'}")
 
 
+@dataclass(frozen=True)
+class EvidenceClaim:
+    """What one CPD entry says its evidence is: the input of the evidence rule.
+
+    Plain data, so the rule can run again from the cache on a run whose other
+    rules' results are remembered: evidence files are not records, and a
+    certificate can vanish without any record changing.
+    """
+
+    source: Source
+    supporter: str
+    paths: tuple[str, ...]
+
+
+def evidence_claims(records: Records) -> list[EvidenceClaim]:
+    return [EvidenceClaim(entry.source, entry.supporter, entry.evidence) for entry in records.cpd if entry.evidence]
+
+
 def evidence_files(records: Records, as_of: date) -> Iterator[Problem]:
     """Evidence paths are relative, stay inside the records folder and exist."""
-    root = Path(records.root).resolve()
-    for entry in records.cpd:
-        yield from evidence_problems(root, entry.source, entry.evidence)
+    return check_evidence(records.root, evidence_claims(records))
 
 
-def evidence_problems(root: Path, source, evidence: tuple[str, ...]) -> Iterator[Problem]:
-    """The evidence rule for one CPD file (``root`` resolved); also run on its own
-    when the other rules' results come from the cache."""
+def check_evidence(root: Path, claims: Iterable[EvidenceClaim]) -> Iterator[Problem]:
+    real_root = Path(root).resolve()
+    for claim in claims:
+        yield from evidence_problems(real_root, claim.source, claim.paths)
+
+
+def evidence_problems(root: Path, source: Source, evidence: tuple[str, ...]) -> Iterator[Problem]:
+    """The evidence rule for one CPD file (``root`` resolved)."""
     folder = root / "evidence"
     for i, rel in enumerate(evidence):
         try:
@@ -294,34 +318,32 @@ def no_contact_details(records: Records, as_of: date) -> Iterator[Problem]:
                                                 f"(records hold no contact details)")
 
 
-# --- best practice (warnings) ------------------------------------------------
+# --- best practice (warnings), from the obligations --------------------------
+
+def _open(records: Records, as_of: date, kind: str) -> Iterator[Obligation]:
+    return (o for o in obligations(records, as_of) if o.kind == kind)
+
 
 def lone_working_checked(records: Records, as_of: date) -> Iterator[Problem]:
     """Community meetings need a lone-working check-in and check-out."""
-    for m in records.meetings:
-        if m.setting != "community":
-            continue
-        lone = m.lone_working
-        missing = [name for name in ("checked_in", "checked_out") if lone is None or getattr(lone, name) is None]
-        if missing:
-            field = ("lone_working",) if lone is not None else ("setting",)
-            yield m.source.problem(field, WARNING, "lone-working",
-                                   f"community meeting with no lone-working {' or '.join(missing)}; "
-                                   f"record lone_working.{missing[0]} (time as \"HH:MM\")")
+    for o in _open(records, as_of, LONE_WORKING):
+        yield o.source.problem(o.field, WARNING, "lone-working",
+                               f"community meeting with no lone-working {' or '.join(o.missing)}; "
+                               f"record lone_working.{o.missing[0]} (time as \"HH:MM\")")
 
 
 def debriefed_in_time(records: Records, as_of: date) -> Iterator[Problem]:
     """Supporters debrief within debrief_within_days of each session they run."""
-    within = records.programme.debrief_within_days if records.programme else 2
+    within = records.debrief_within_days
+    for o in _open(records, as_of, DEBRIEF):
+        if o.overdue(as_of):
+            yield o.source.problem(o.field, WARNING, "no-debrief",
+                                   f"no debrief recorded for this {o.subject} meeting "
+                                   f"(expected within {within} days); add debrief.date and method")
     for m in records.meetings:
-        if not m.needs_debrief:
+        if not m.needs_debrief or m.debrief is None:
             continue
-        if m.debrief is None:
-            if (as_of - m.date).days > within:
-                yield m.source.problem(("date",), WARNING, "no-debrief",
-                                       f"no debrief recorded for this {m.kind} meeting "
-                                       f"(expected within {within} days); add debrief.date and method")
-        elif (m.debrief.date - m.date).days > within:
+        if (m.debrief.date - m.date).days > within:
             yield m.source.problem(("debrief", "date"), WARNING, "no-debrief",
                                    f"debrief {(m.debrief.date - m.date).days} days after the meeting, "
                                    f"later than the {within} days the programme aims for")
@@ -332,20 +354,18 @@ def debriefed_in_time(records: Records, as_of: date) -> Iterator[Problem]:
 
 def two_facilitators(records: Records, as_of: date) -> Iterator[Problem]:
     """Best practice is for two people to facilitate a group."""
-    for m in records.meetings:
-        if m.kind == "group" and len(m.facilitators) < 2:
-            yield m.source.problem(("facilitators",), WARNING, "one-facilitator",
-                                   "group run by one facilitator; best practice is two, for safety and support")
+    for o in _open(records, as_of, FACILITATION):
+        yield o.source.problem(o.field, WARNING, "one-facilitator",
+                               "group run by one facilitator; best practice is two, for safety and support")
 
 
 def supervision_actions_done(records: Records, as_of: date) -> Iterator[Problem]:
     """Actions agreed in supervision are followed up by their due date."""
-    for s in records.supervision:
-        for action in s.actions:
-            if action.overdue(as_of):
-                yield s.source.problem(("actions", action.index, "due"), WARNING, "overdue-action",
-                                       f"action '{_short(action.action)}' was due {action.due} and is not done; "
-                                       f"mark it done (done: YYYY-MM-DD) or agree a new due date")
+    for o in _open(records, as_of, ACTION):
+        if o.overdue(as_of):
+            yield o.source.problem(o.field, WARNING, "overdue-action",
+                                   f"action '{_short(o.subject)}' was due {o.due} and is not done; "
+                                   f"mark it done (done: YYYY-MM-DD) or agree a new due date")
 
 
 def _short(text: str, limit: int = 50) -> str:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .resources import data_dir
-from .validate import KINDS, schema_text
+from .kinds import NAMES as KINDS
+from .validate import schema_text
 
 
 class InitError(Exception):

@@ -22,10 +22,12 @@ from typing import Callable, Iterator
 from . import pdf
 from .analyse import MEETING_KINDS, Analysis
 from .charts import stacked_bars
-from .check import CheckResult, no_gc_pauses
+from .gcpause import no_gc_pauses
+from .pipeline import CheckResult
 from .html import asset, csp_hash, day, environment
 from .portfolio import Portfolio, portfolio_for
-from .problems import WARNING
+from .obligations import HORIZON_DAYS, select
+from .wording import HEADINGS, describe, when
 
 MARKER = ".peerkit-site"
 
@@ -105,14 +107,32 @@ def _page_context(analysis: Analysis) -> dict:
     return {"programme": programme, "as_of": analysis.as_of, "analysis": analysis}
 
 
-def render_dashboard(analysis: Analysis, check: CheckResult) -> str:
-    warnings = [p for p in check.problems if p.severity == WARNING]
+@dataclass(frozen=True)
+class AttentionItem:
+    """One line of Needs attention, worded as ``peerkit due`` words it."""
+
+    message: str
+    when: str
+    overdue: bool
+    path: str
+
+
+def needs_attention(analysis: Analysis) -> list[tuple[str, list[AttentionItem]]]:
+    """(heading, items) of the obligations within the horizon: the same selection as ``peerkit due``."""
+    people = {s.id: s.name for s in analysis.records.supporters}
+    listed = select(analysis.records, analysis.as_of, HORIZON_DAYS)
+    return [(HEADINGS[kind], [AttentionItem(describe(o, people, day), when(o, analysis.as_of),
+                                            o.overdue(analysis.as_of), o.source.display) for o in items])
+            for kind, items in groupby(listed, key=lambda o: o.kind)]
+
+
+def render_dashboard(analysis: Analysis) -> str:
     chart = stacked_bars(analysis.meetings_per_month, list(MEETING_KINDS),
                          label=lambda key: day(date.fromisoformat(key + "-01"))[2:])
-    attention = analysis.attention(warnings)
-    groups = [(category, list(items)) for category, items in groupby(attention, key=lambda a: a.category)]
+    groups = needs_attention(analysis)
     return environment().get_template("dashboard.html").render(
-        **_page_context(analysis), attention=attention, attention_groups=groups, chart=chart, root="")
+        **_page_context(analysis), attention_count=sum(len(items) for _, items in groups),
+        attention_groups=groups, horizon=HORIZON_DAYS, chart=chart, root="")
 
 
 def render_supporter_page(analysis: Analysis, supporter_id: str) -> str:
@@ -155,7 +175,7 @@ def build_site(check: CheckResult, as_of: date, out: Path, *, make_pdf: bool = T
     report = BuildReport()
     make_pdf = _pdf_possible(make_pdf, report)
     with no_gc_pauses(), swap_into(out, Path(records.root)) as writer:
-        writer.write("index.html", render_dashboard(analysis, check))
+        writer.write("index.html", render_dashboard(analysis))
         writer.write("assets/peerkit.css", asset("peerkit.css"))
         writer.write("assets/peerkit.js", asset("peerkit.js"))
         for supporter_id in progress(list(analysis.summaries)):

@@ -21,8 +21,6 @@ if TYPE_CHECKING:
     import jsonschema
     from jsonschema import Draft202012Validator
 
-KINDS = ("programme", "supporter", "meeting", "supervision", "cpd")
-
 _CODES = {
     "required": "missing-field",
     "additionalProperties": "unknown-field",
@@ -62,6 +60,21 @@ def schema(kind: str) -> dict:
     return json.loads(schema_text(kind))
 
 
+def vocabulary(kind: str, *field_path: str) -> tuple[str, ...]:
+    """The allowed values of a field (or of its list items), as the schema lists them.
+
+    Code that needs the values of an enum (chart series, table rows, CLI
+    choices) reads them here rather than keeping a copy that could drift.
+    """
+    spec = schema(kind)
+    for name in field_path:
+        spec = spec["properties"][name]
+        spec = spec.get("items", spec) if "enum" not in spec else spec
+        if "$ref" in spec:
+            spec = schema(kind)["$defs"][spec["$ref"].rpartition("/")[2]]
+    return tuple(spec["enum"])
+
+
 @cache
 def validator(kind: str) -> Draft202012Validator:
     """The reference validator, which explains errors; imported only when a record needs it."""
@@ -88,8 +101,10 @@ def schema_digest() -> str:
     """Changes whenever any schema changes (part of the cache key)."""
     import hashlib
 
+    from .kinds import NAMES
+
     digest = hashlib.sha256()
-    for kind in KINDS:
+    for kind in NAMES:
         digest.update(schema_text(kind).encode())
     return digest.hexdigest()
 

@@ -39,7 +39,7 @@ def test_dashboard_shows_overdue_supporter_chart_and_tables(demo_site):
         page.goto((demo_site / "index.html").as_uri())
         attention = page.get_by_role("region", name="Needs attention")
         assert attention.is_visible()
-        section = attention.locator("h3", has_text="Overdue supervision").locator("xpath=following-sibling::ul[1]")
+        section = attention.locator("h3", has_text="Supervision (").locator("xpath=following-sibling::ul[1]")
         for name in overdue:
             assert name in section.inner_text()
         bars = page.locator("svg.chart rect.bar")

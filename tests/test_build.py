@@ -44,12 +44,12 @@ def test_dashboard_lists_what_needs_attention(sample, tmp_path):
     html = (tmp_path / "site/index.html").read_text()
     attention = html[html.index('id="attention"'):html.index('id="supporters"')]
     # Amara agreed 28-day supervision; last session 20 Apr 2026 -> due 18 May, overdue on 30 Jun.
-    assert "Amara Okafor: supervision due 18 May 2026 (43 days overdue; last on 20 Apr 2026)" in attention
+    assert "43 days overdue</span> Amara Okafor: supervision due 18 May 2026 (last on 20 Apr 2026)" in attention
     assert "Amara Okafor: Safeguarding adults expires on 20 Jul 2025" not in attention
     assert "Amara Okafor: Safeguarding adults expires on 20 Jul 2026" in attention
     assert "Amara Okafor: Equality and diversity never done" in attention
     assert "group run by one facilitator" in attention and "2026-05-19-group-solo.yaml" in attention
-    assert "no debrief recorded" in attention and "2026-05-10-one-to-one-x7.yaml" in attention
+    assert "no debrief after the one-to-one meeting" in attention and "2026-05-10-one-to-one-x7.yaml" in attention
     assert "Shadow a group session" in attention
 
 

@@ -409,9 +409,9 @@ def test_a_cache_written_by_someone_else_is_not_trusted(records, tmp_path):
     cache.write_text(json.dumps(stored))
     data_file = records / ".peerkit-cache/records.json"
     data = json.loads(data_file.read_text())
-    data["data"]["supporters/ben-shah.yaml"] = {
+    data["data"]["supporters/ben-shah.yaml"][0] = {  # each entry is [data, field positions]
         "id": "ben-shah", "name": "Ben", "status": "active", "joined": 5, "roles": "not a list"}
-    data["data"]["meetings/2025/2025-03-04-one-to-one-dk.yaml"]["mentee"] = "Jane Smith"
+    data["data"]["meetings/2025/2025-03-04-one-to-one-dk.yaml"][0]["mentee"] = "Jane Smith"
     data_file.write_text(json.dumps(data))
     assert "Traceback" in check_as("attacker").stderr  # the forged entries are read by the same user...
     done = check_as("victim")  # ...but never by anyone else

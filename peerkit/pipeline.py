@@ -1,0 +1,110 @@
+"""The checking pipeline, top to bottom: discover -> load -> model -> rules.
+
+Each stage is a plain function of the one before; later stages run only on
+what passed the earlier ones (a file that does not parse is not
+schema-checked, a record that breaks its schema never reaches the rules,
+which may then trust every field). Nothing here caches, forks or tunes the
+garbage collector: :mod:`peerkit.check` wraps the load and rules stages with
+those accelerations from the outside, and gets the same answer faster.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Callable, Iterable, Mapping, Sequence
+
+from . import validate
+from .discover import RecordFile, discover, stem
+from .kinds import BY_NAME, KINDS
+from .loader import LoadedFile, load_file
+from .model import Records
+from .problems import ERROR, Problem
+from .rules import run_rules
+
+# The stages' shapes, so an acceleration can stand in for the plain one.
+LoadStage = Callable[[Sequence[RecordFile]], list[LoadedFile]]
+RulesStage = Callable[[Callable[[], Records], Sequence[LoadedFile], date], list[Problem]]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Every problem found, and the records, built only when a caller asks for
+    them (a check whose rule results were remembered never needs them)."""
+
+    problems: list[Problem]
+    files_checked: int
+    _build_records: Callable[[], Records] = field(repr=False, compare=False)
+
+    @cached_property
+    def records(self) -> Records:
+        return self._build_records()
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.problems if p.severity == ERROR)
+
+
+def load_record(record_file: RecordFile, raw: bytes | None = None) -> LoadedFile:
+    """Parse one file (``raw``: its bytes, when already read) and check it against its kind's schema."""
+    loaded = load_file(record_file.path, record_file.rel, record_file.display, raw)
+    if loaded.ok:
+        for field_path, code, message in validate.iter_errors(record_file.kind, loaded.data):
+            loaded.problems.append(loaded.problem(field_path, ERROR, code, message))
+    return loaded
+
+
+def load_each(record_files: Sequence[RecordFile]) -> list[LoadedFile]:
+    """The plain load stage: every file, one after another."""
+    return [load_record(f) for f in record_files]
+
+
+def build_records(root: Path, loaded: Iterable[LoadedFile], kinds_of: Mapping[str, str]) -> Records:
+    """The model stage: a typed record for every file that passed its schema.
+
+    ``kinds_of`` maps each file's ``rel`` to its kind. The stems of every
+    file are kept, valid or not, so that one broken supporter file does not
+    also make every reference to it an error.
+    """
+    by_kind: dict[str, list] = {kind.name: [] for kind in KINDS}
+    stems: dict[str, set[str]] = {kind.name: set() for kind in KINDS}
+    for f in loaded:
+        kind = kinds_of[f.rel]
+        stems[kind].add(stem(f.rel))
+        if f.ok:
+            data, _ = f.content()
+            by_kind[kind].append(BY_NAME[kind].model.from_data(data, f.source))
+    return Records(root=root, by_kind={k: tuple(v) for k, v in by_kind.items()},
+                   stems={k: frozenset(v) for k, v in stems.items()})
+
+
+def rules_on(records: Callable[[], Records], loaded: Sequence[LoadedFile], as_of: date) -> list[Problem]:
+    """The plain rules stage: every rule over the whole set of records."""
+    return run_rules(records(), as_of)
+
+
+def check(root: Path, as_of: date, root_display: str | None = None, *,
+          load: LoadStage = load_each, rules: RulesStage = rules_on) -> CheckResult:
+    """Check every record under ``root``; never raises for bad records."""
+    record_files, problems = discover(root, str(root) if root_display is None else root_display)
+    loaded = load(record_files)
+    for f in loaded:
+        problems.extend(f.problems)
+    kinds_of = {f.rel: f.kind for f in record_files}
+    records = once(lambda: build_records(root, loaded, kinds_of))
+    problems.extend(rules(records, loaded, as_of))
+    return CheckResult(sorted(problems), len(record_files), records)
+
+
+def once(build: Callable[[], Records]) -> Callable[[], Records]:
+    """``build``, run at most once however often it is asked for."""
+    built: list[Records] = []
+
+    def first_time() -> Records:
+        if not built:
+            built.append(build())
+        return built[0]
+
+    return first_time

@@ -1,0 +1,71 @@
+"""The words for obligations: one place for the terminal, the dashboard and JSON.
+
+:mod:`peerkit.obligations` derives the facts; this module says them. Each
+output passes its own date style (ISO in the terminal and JSON, "4 Mar 2025"
+on pages), so the sentences are the same everywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable, Mapping
+
+from .obligations import (ACTION, DEBRIEF, FACILITATION, LONE_WORKING, SUPERVISION, TRAINING, Obligation)
+
+DateText = Callable[[date], str]
+
+HEADINGS = {
+    SUPERVISION: "Supervision",
+    TRAINING: "Mandatory training",
+    ACTION: "Supervision actions",
+    DEBRIEF: "Debriefs",
+    LONE_WORKING: "Lone working",
+    FACILITATION: "Group facilitation",
+}
+
+
+def iso(day: date) -> str:
+    return day.isoformat()
+
+
+def names(obligation: Obligation, people: Mapping[str, str]) -> str:
+    """The supporters' names (their ids where a name is not known), joined."""
+    return ", ".join(people.get(person, person) for person in obligation.people)
+
+
+def describe(obligation: Obligation, people: Mapping[str, str], date_text: DateText = iso) -> str:
+    """``Amara Okafor: supervision due 2025-05-13 (last on 2025-04-01)``: who, what, and from when."""
+    who, o = names(obligation, people), obligation
+    if o.kind == SUPERVISION:
+        last = f"last on {date_text(o.since)}" if o.since else "never supervised"
+        return f"{who}: supervision due {_day(o.due, date_text)} ({last})"
+    if o.kind == TRAINING:
+        if o.due is None:
+            return f"{who}: {o.subject} never done"
+        return f"{who}: {o.subject} {'expires on' if o.status != 'expired' else 'expired on'} {date_text(o.due)}"
+    if o.kind == ACTION:
+        return f"{who}: '{o.subject}' (agreed in supervision on {_day(o.since, date_text)}) due {_day(o.due, date_text)}"
+    if o.kind == DEBRIEF:
+        return f"{who}: no debrief after the {o.subject} meeting on {_day(o.since, date_text)}"
+    if o.kind == LONE_WORKING:
+        times = " or ".join(name.replace("_", "-") for name in o.missing)
+        return f"{who}: no lone-working {times} for the community meeting on {_day(o.since, date_text)}"
+    if o.kind == FACILITATION:
+        return f"{who}: group run by one facilitator on {_day(o.since, date_text)} (best practice is two)"
+    raise ValueError(f"no words for obligations of kind {o.kind!r}")
+
+
+def when(obligation: Obligation, as_of: date) -> str:
+    """``3 days overdue``, ``due today``, ``in 5 days`` or ``never done``."""
+    days = obligation.days_left(as_of)
+    if days is None:
+        return "never done"
+    if days < 0:
+        return f"{-days} day{'' if days == -1 else 's'} overdue"
+    if days == 0:
+        return "due today"
+    return f"in {days} day{'' if days == 1 else 's'}"
+
+
+def _day(value: date | None, date_text: DateText) -> str:
+    return date_text(value) if value else "an unknown date"
