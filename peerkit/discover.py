@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Iterator
 
 from .kinds import BY_FOLDER
-from .problems import ERROR, NOTE, WARNING, Problem, printable
+from .codes import problem
+from .problems import Problem, printable
 
 YAML_SUFFIXES = (".yaml", ".yml")
 IGNORED_FOLDERS = {"evidence", "site", "node_modules", "__pycache__"}
@@ -57,24 +58,24 @@ def discover(root: Path, root_display: str) -> tuple[list[RecordFile], list[Prob
             odd = _odd_entry(entry, real_root)
             if odd == "folder":
                 if rel.split("/", 1)[0] in BY_FOLDER:
-                    problems.append(Problem(display, 1, 1, NOTE, "skipped",
+                    problems.append(problem(display, 1, 1, "skipped",
                                             "a link to a folder; linked folders are not followed, so nothing in it is read"))
                 continue
             if odd is not None and entry.name.endswith(YAML_SUFFIXES):
-                problems.append(Problem(display, 1, 1, ERROR, *odd))
+                problems.append(problem(display, 1, 1, *odd))
                 continue
         if not entry.name.endswith(YAML_SUFFIXES):
             if rel.split("/", 1)[0] in BY_FOLDER:
-                problems.append(Problem(display, 1, 1, NOTE, "skipped", "not a .yaml file, so not read"))
+                problems.append(problem(display, 1, 1, "skipped", "not a .yaml file, so not read"))
             continue
         kind = _kind(rel)
         if kind is None:
-            problems.append(Problem(display, 1, 1, WARNING, "unknown-location",
+            problems.append(problem(display, 1, 1, "unknown-location",
                                     "not a place for records, so not checked; records live in " + _PLACES))
             continue
         files.append(RecordFile(kind, entry.path, rel, display))
     if not any(f.kind == "programme" for f in files):
-        problems.append(Problem(display_path(root_display, "programme.yaml"), 1, 1, ERROR, "no-programme",
+        problems.append(problem(display_path(root_display, "programme.yaml"), 1, 1, "no-programme",
                                 "there is no programme.yaml in the records folder; "
                                 "create one (peerkit init makes a starter)"))
     return files, problems

@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterator
 
 import yaml
 
+from .codes import problem
 from .problems import ERROR, Problem
 from .source import FieldPath, Position, Source
 
@@ -252,8 +253,8 @@ class LoadedFile:
     def source(self) -> Source:
         return Source(self.display, self.rel, self.positions)
 
-    def problem(self, field_path: FieldPath, severity: str, code: str, message: str) -> Problem:
-        return self.source.problem(field_path, severity, code, message)
+    def problem(self, field_path: FieldPath, code: str, message: str) -> Problem:
+        return self.source.problem(field_path, code, message)
 
 
 # Every record repeats the same few hundred field paths and positions; sharing
@@ -298,7 +299,7 @@ def load_file(path: str, rel: str, display: str, raw: bytes | None = None) -> Lo
     loaded = LoadedFile(path=path, rel=rel, display=display)
 
     def fail(line: int, column: int, code: str, message: str) -> LoadedFile:
-        loaded.problems.append(Problem(display, line, column, ERROR, code, message))
+        loaded.problems.append(problem(display, line, column, code, message))
         return loaded
 
     if raw is None:

@@ -52,7 +52,7 @@ def load_record(record_file: RecordFile, raw: bytes | None = None) -> LoadedFile
     loaded = load_file(record_file.path, record_file.rel, record_file.display, raw)
     if loaded.ok:
         for field_path, code, message in validate.iter_errors(record_file.kind, loaded.data):
-            loaded.problems.append(loaded.problem(field_path, ERROR, code, message))
+            loaded.problems.append(loaded.problem(field_path, code, message))
     return loaded
 
 

@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Iterator
 
 from .discover import stem as file_stem
 from .model import CpdEntry, Meeting, Records, Supervision, Supporter
-from .problems import ERROR, WARNING, Problem
+from .problems import Problem
 from .obligations import ACTION, DEBRIEF, FACILITATION, LONE_WORKING, Obligation, obligations
 from .source import Source
 from .validate import field_name
@@ -63,11 +63,11 @@ def id_matches_file(records: Records, as_of: date) -> Iterator[Problem]:
     for s in records.supporters:
         stem = file_stem(s.source.rel)
         if s.id != stem:
-            yield s.source.problem(("id",), ERROR, "id-mismatch",
+            yield s.source.problem(("id",), "id-mismatch",
                                    f"id '{s.id}' does not match the file name '{stem}'; "
                                    f"rename the file to {s.id}.yaml or set id: {stem}")
         if s.id in seen:
-            yield s.source.problem(("id",), ERROR, "duplicate-id",
+            yield s.source.problem(("id",), "duplicate-id",
                                    f"id '{s.id}' is already used by {seen[s.id].source.display}; ids must be unique")
         seen.setdefault(s.id, s)
     programme = records.programme
@@ -77,7 +77,7 @@ def id_matches_file(records: Records, as_of: date) -> Iterator[Problem]:
         counts = Counter(item.id for item in items)
         for index, item in enumerate(items):
             if counts[item.id] > 1 and [i.id for i in items].index(item.id) != index:
-                yield programme.source.problem((field, index, "id"), ERROR, "duplicate-id",
+                yield programme.source.problem((field, index, "id"), "duplicate-id",
                                                f"{field} id '{item.id}' is listed twice; ids must be unique")
 
 
@@ -90,21 +90,21 @@ def dated_file_names(records: Records, as_of: date) -> Iterator[Problem]:
         iso = record.date.isoformat()
         if len(parts) != 3 or not match:
             folder = "<supporter-id>" if isinstance(record, CpdEntry) else "<YYYY>"
-            yield record.source.problem((), ERROR, "file-name",
+            yield record.source.problem((), "file-name",
                                         f"file should be at {parts[0]}/{folder}/<YYYY-MM-DD>-<slug>.yaml "
                                         f"(slug: lower-case words joined by hyphens)")
             continue
         if match.group(1) != iso:
-            yield record.source.problem(("date",), ERROR, "file-name",
+            yield record.source.problem(("date",), "file-name",
                                         f"date {iso} does not match the file name ({match.group(1)}); "
                                         f"fix the date or rename the file")
         if isinstance(record, CpdEntry):
             if parts[1] != record.supporter:
-                yield record.source.problem(("supporter",), ERROR, "file-name",
+                yield record.source.problem(("supporter",), "file-name",
                                             f"supporter '{record.supporter}' does not match the folder "
                                             f"cpd/{parts[1]}/; move the file to cpd/{record.supporter}/")
         elif parts[1] != str(record.date.year):
-            yield record.source.problem(("date",), ERROR, "file-name",
+            yield record.source.problem(("date",), "file-name",
                                         f"a record dated {iso} belongs in {parts[0]}/{record.date.year}/, "
                                         f"not {parts[0]}/{parts[1]}/")
 
@@ -116,7 +116,7 @@ def known_supporters(records: Records, as_of: date) -> Iterator[Problem]:
     for record in _activity(records):
         for supporter_id, field in _people(record):
             if supporter_id not in records.supporter_files:
-                yield record.source.problem(field, ERROR, "unknown-supporter",
+                yield record.source.problem(field, "unknown-supporter",
                                             f"no supporter '{supporter_id}' (no supporters/{supporter_id}.yaml); "
                                             f"check the spelling of the id")
 
@@ -128,7 +128,7 @@ def known_competencies(records: Records, as_of: date) -> Iterator[Problem]:
     known = records.programme.competency_ids
 
     def unknown(source, field, cid):
-        return source.problem(field, ERROR, "unknown-competency",
+        return source.problem(field, "unknown-competency",
                               f"'{cid}' is not a competency in programme.yaml; use one of its competencies ids")
 
     for entry in records.cpd:
@@ -151,7 +151,7 @@ def known_training(records: Records, as_of: date) -> Iterator[Problem]:
     known = records.programme.training_ids
     for entry in records.cpd:
         if entry.mandatory and entry.mandatory not in known:
-            yield entry.source.problem(("mandatory",), ERROR, "unknown-training",
+            yield entry.source.problem(("mandatory",), "unknown-training",
                                        f"'{entry.mandatory}' is not in programme.yaml's mandatory_training; "
                                        f"known: {', '.join(sorted(known)) or 'none'}")
 
@@ -194,16 +194,16 @@ def evidence_problems(root: Path, source: Source, evidence: tuple[str, ...]) -> 
         except (OSError, RuntimeError, ValueError):  # a link loop; a NUL byte
             target = None
         if Path(rel).is_absolute() or (target is not None and target != root and root not in target.parents):
-            yield source.problem(("evidence", i), ERROR, "evidence-outside",
+            yield source.problem(("evidence", i), "evidence-outside",
                                  f"evidence '{rel}' points outside the records folder; "
                                  f"copy the file under evidence/ and give its path from there")
         elif target is not None and folder not in target.parents:
             # Portfolios copy evidence: only certificates, never records, .git or the site.
-            yield source.problem(("evidence", i), ERROR, "evidence-outside",
+            yield source.problem(("evidence", i), "evidence-outside",
                                  f"evidence '{rel}' is not in the evidence/ folder; portfolios copy "
                                  f"evidence only from there, so put the file under evidence/")
         elif target is None or not target.is_file():
-            yield source.problem(("evidence", i), ERROR, "missing-evidence",
+            yield source.problem(("evidence", i), "missing-evidence",
                                  f"evidence file '{rel}' does not exist in the records folder")
 
 
@@ -238,7 +238,7 @@ def no_future_dates(records: Records, as_of: date) -> Iterator[Problem]:
     for record in (*records.supporters, *_activity(records)):
         for field, value in _past_dates(record):
             if value > as_of:
-                yield record.source.problem(field, ERROR, "future-date",
+                yield record.source.problem(field, "future-date",
                                             f"{field_name(field)} {value} is after {as_of}; "
                                             f"record things once they have happened")
 
@@ -264,10 +264,10 @@ def within_membership(records: Records, as_of: date) -> Iterator[Problem]:
                 continue
             gap = membership_gap(record.date, supporter_id, supporter.joined, supporter.left)
             if gap:
-                yield record.source.problem(("date",), ERROR, *gap)
+                yield record.source.problem(("date",), *gap)
     for s in records.supporters:
         if s.left and s.left < s.joined:
-            yield s.source.problem(("left",), ERROR, "after-left", f"left {s.left} is before joined {s.joined}")
+            yield s.source.problem(("left",), "after-left", f"left {s.left} is before joined {s.joined}")
 
 
 # --- privacy -----------------------------------------------------------------
@@ -277,7 +277,7 @@ def mentee_is_a_code(records: Records, as_of: date) -> Iterator[Problem]:
     for m in records.meetings:
         if m.mentee is None or looks_like_code(m.mentee):
             continue
-        yield m.source.problem(("mentee",), ERROR, "mentee-name",
+        yield m.source.problem(("mentee",), "mentee-name",
                                f"mentee '{m.mentee}' looks like a name; record initials (e.g. DK) "
                                f"or a code (e.g. M-0042) only")
 
@@ -313,7 +313,7 @@ def no_contact_details(records: Records, as_of: date) -> Iterator[Problem]:
         for field, text in _free_text(record):
             for hints, pattern, what in (("@", _EMAIL, "an e-mail address"), ("0+", _PHONE, "a phone number")):
                 if any(h in text for h in hints) and pattern.search(text):  # hints: a fast first look
-                    yield record.source.problem(field, ERROR, "personal-data",
+                    yield record.source.problem(field, "personal-data",
                                                 f"{field_name(field)} contains {what}; remove it "
                                                 f"(records hold no contact details)")
 
@@ -327,7 +327,7 @@ def _open(records: Records, as_of: date, kind: str) -> Iterator[Obligation]:
 def lone_working_checked(records: Records, as_of: date) -> Iterator[Problem]:
     """Community meetings need a lone-working check-in and check-out."""
     for o in _open(records, as_of, LONE_WORKING):
-        yield o.source.problem(o.field, WARNING, "lone-working",
+        yield o.source.problem(o.field, "lone-working",
                                f"community meeting with no lone-working {' or '.join(o.missing)}; "
                                f"record lone_working.{o.missing[0]} (time as \"HH:MM\")")
 
@@ -337,25 +337,25 @@ def debriefed_in_time(records: Records, as_of: date) -> Iterator[Problem]:
     within = records.debrief_within_days
     for o in _open(records, as_of, DEBRIEF):
         if o.overdue(as_of):
-            yield o.source.problem(o.field, WARNING, "no-debrief",
+            yield o.source.problem(o.field, "no-debrief",
                                    f"no debrief recorded for this {o.subject} meeting "
                                    f"(expected within {within} days); add debrief.date and method")
     for m in records.meetings:
         if not m.needs_debrief or m.debrief is None:
             continue
         if (m.debrief.date - m.date).days > within:
-            yield m.source.problem(("debrief", "date"), WARNING, "no-debrief",
+            yield m.source.problem(("debrief", "date"), "no-debrief",
                                    f"debrief {(m.debrief.date - m.date).days} days after the meeting, "
                                    f"later than the {within} days the programme aims for")
         elif m.debrief.date < m.date:
-            yield m.source.problem(("debrief", "date"), ERROR, "debrief-before-meeting",
+            yield m.source.problem(("debrief", "date"), "debrief-before-meeting",
                                    f"debrief dated {m.debrief.date}, before the meeting on {m.date}")
 
 
 def two_facilitators(records: Records, as_of: date) -> Iterator[Problem]:
     """Best practice is for two people to facilitate a group."""
     for o in _open(records, as_of, FACILITATION):
-        yield o.source.problem(o.field, WARNING, "one-facilitator",
+        yield o.source.problem(o.field, "one-facilitator",
                                "group run by one facilitator; best practice is two, for safety and support")
 
 
@@ -363,7 +363,7 @@ def supervision_actions_done(records: Records, as_of: date) -> Iterator[Problem]
     """Actions agreed in supervision are followed up by their due date."""
     for o in _open(records, as_of, ACTION):
         if o.overdue(as_of):
-            yield o.source.problem(o.field, WARNING, "overdue-action",
+            yield o.source.problem(o.field, "overdue-action",
                                    f"action '{_short(o.subject)}' was due {o.due} and is not done; "
                                    f"mark it done (done: YYYY-MM-DD) or agree a new due date")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping, Union
 
+from .codes import problem as coded_problem
 from .problems import Problem
 
 FieldStep = Union[str, int]
@@ -46,6 +47,7 @@ class Source:
         """Whether the file spells out ``field_path`` itself (not a default)."""
         return field_path in self.positions
 
-    def problem(self, field_path: FieldPath, severity: str, code: str, message: str) -> Problem:
+    def problem(self, field_path: FieldPath, code: str, message: str) -> Problem:
+        """A problem of ``code`` (its severity from :mod:`peerkit.codes`) at ``field_path``."""
         line, column = self.at(*field_path)
-        return Problem(self.display, line, column, severity, code, message)
+        return coded_problem(self.display, line, column, code, message)

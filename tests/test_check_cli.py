@@ -282,7 +282,7 @@ def test_folder_without_programme(tmp_path):
 def rule_codes() -> set[str]:
     """Every problem code the cross-record rules can report."""
     source = (REPO / "peerkit/rules.py").read_text(encoding="utf-8")
-    return set(re.findall(r"\b(?:ERROR|WARNING|NOTE),\s*\"([a-z][a-z0-9-]*)\"", source))
+    return set(re.findall(r"\.problem\((?:\([^()]*\)|[\w.]+),\s*\"([a-z][a-z0-9-]*)\"", source))
 
 
 def test_rule_codes_are_found():
