@@ -225,9 +225,11 @@ def _new_record(kind: str, records: Path, values: dict) -> None:
         else:
             values[gap.name] = click.prompt(gap.prompt, type=click.Choice(gap.choices) if gap.choices else gap.type)
     try:
-        path = records_new.create(kind, values, records, date.today())
+        path, warnings = records_new.create(kind, values, records, date.today())
     except records_new.NewRecordError as exc:
         raise click.ClickException(str(exc)) from None
+    for warning in warnings:  # first, so the path stays the last line (scripts take it)
+        click.echo(f"{warning.severity}: {warning.code} {warning.message}", err=True)
     click.echo(path.as_posix())
 
 

@@ -9,8 +9,6 @@ second meeting on the same day gets ``-2`` on its name.
 
 from __future__ import annotations
 
-import difflib
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -20,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from .resources import data_dir
+from .problems import ERROR, Problem
 
 
 class NewRecordError(Exception):
@@ -183,75 +181,21 @@ def in_schema_order(data: dict[str, Any], node: dict[str, Any], defs: dict[str, 
 
 # --- checking -----------------------------------------------------------------
 
-def _plain(value: Any) -> Any:
-    """The data as check sees it after loading: dates as ISO strings."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value) if isinstance(value, _Quoted) else value
+def problems(kind: str, rel: str, text: str, root: Path, today: date) -> list[Problem]:
+    """What ``peerkit check`` would say of ``text`` at ``rel``: the real pipeline, on the
+    tree plus this one file held in memory, keeping only the new file's problems."""
+    from .discover import RecordFile, display_path
+    from .pipeline import check, load_record
 
+    root_display = root.as_posix().rstrip("/") or "."
+    candidate = RecordFile(kind, str(root / rel), rel, display_path(root_display, rel))
+    raw = text.encode("utf-8")
 
-def _load(root: Path, rel: str) -> dict[str, Any] | None:
-    from .loader import load_file
+    def load(files):
+        return [load_record(f, raw if f.rel == rel else None) for f in files]
 
-    loaded = load_file(root / rel, rel, rel)
-    return loaded.data if loaded.ok and isinstance(loaded.data, dict) else None
-
-
-def _as_date(value: Any) -> date | None:
-    """An ISO date from a loaded record, or None when absent or not a date."""
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
-def named_supporters(data: dict[str, Any]) -> list[str]:
-    return [data["supporter"]] if "supporter" in data else list(data.get("supporters") or data.get("facilitators") or ())
-
-
-def problems(kind: str, data: dict[str, Any], root: Path, today: date) -> list[str]:
-    """Why ``data`` would fail ``peerkit check``: schema first, then references and dates."""
-    # Imported here, not at the top: slow to import (see _schema), and only needed once writing.
-    from .rules import looks_like_code, membership_gap
-    from .validate import iter_errors  # the same schema validation as check
-
-    found = [message for _, _, message in iter_errors(kind, _plain(data))]
-    if found:
-        return found
-    if data.get("mentee") and not looks_like_code(data["mentee"]):
-        found.append(f"mentee '{data['mentee']}' looks like a name; record initials (e.g. DK) "
-                     f"or a code (e.g. M-0042) only")
-    known = known_supporters(root)
-    day = data.get("date") or data.get("joined")
-    if day > today:
-        found.append(f"date {day} is after today ({today}); record things once they have happened")
-    for person in named_supporters(data) if kind != "supporter" else ():
-        if person not in known:
-            guess = difflib.get_close_matches(person, known, n=1)
-            hint = f"did you mean '{guess[0]}'? " if guess else ""
-            found.append(f"no supporter '{person}' (no supporters/{person}.yaml); {hint}"
-                         f"known ids: {', '.join(known) or 'none yet (peerkit new supporter)'}")
-            continue
-        supporter = _load(root, f"supporters/{person}.yaml") or {}
-        joined = _as_date(supporter.get("joined"))
-        gap = membership_gap(day, person, joined, _as_date(supporter.get("left"))) if joined else None
-        if gap:
-            found.append(gap[1])
-    if kind == "cpd":
-        programme = _load(root, "programme.yaml") or {}
-        competencies = [c.get("id") for c in programme.get("competencies", ()) if isinstance(c, dict)]
-        trainings = [t.get("id") for t in programme.get("mandatory_training", ()) if isinstance(t, dict)]
-        for cid in data.get("competencies", ()):
-            if cid not in competencies:
-                found.append(f"'{cid}' is not a competency in programme.yaml; known: {', '.join(competencies)}")
-        if data.get("mandatory") and data["mandatory"] not in trainings:
-            found.append(f"'{data['mandatory']}' is not in programme.yaml's mandatory_training; "
-                         f"known: {', '.join(trainings) or 'none'}")
-    return found
+    result = check(root, today, root_display, load=load, adding=(candidate,))
+    return [p for p in result.problems if p.path == candidate.display]
 
 
 # --- writing ------------------------------------------------------------------
@@ -269,6 +213,15 @@ _Dumper.add_representer(_Quoted, lambda dumper, value: dumper.represent_scalar(
 
 def to_yaml(data: dict[str, Any]) -> str:
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+
+
+def _free_name(root: Path, stem: str, numbered: bool) -> str:
+    """The name :func:`_write_new` will give the file (``stem-2.yaml`` when ``stem.yaml`` is taken)."""
+    for n in range(1, 1000 if numbered else 2):
+        rel = f"{stem}.yaml" if n == 1 else f"{stem}-{n}.yaml"
+        if not (root / rel).exists() and not (root / rel).with_suffix(".yml").exists():
+            return rel
+    return ""
 
 
 def _write_new(root: Path, stem: str, text: str, numbered: bool) -> Path:
@@ -289,15 +242,22 @@ def _write_new(root: Path, stem: str, text: str, numbered: bool) -> Path:
                          f"(choose another id with --id, or edit that file)")
 
 
-def create(kind: str, values: dict[str, Any], root: Path, today: date) -> Path:
-    """Write a new record of ``kind`` under ``root`` and return its path; raise if it would not pass check."""
+def create(kind: str, values: dict[str, Any], root: Path, today: date) -> tuple[Path, list[Problem]]:
+    """Write a new record of ``kind`` under ``root``; return its path and check's warnings about it.
+
+    Raises :class:`NewRecordError`, writing nothing, when check would find an error in it.
+    """
     if not (root / "programme.yaml").is_file():
         raise NewRecordError(f"{root} has no programme.yaml, so it is not a records folder; "
                              f"give the records folder (peerkit init makes a new one)")
     stem, data = build(kind, values, today)
     spec = _schema(kind)
-    data = in_schema_order(data, spec, spec.get("$defs", {}))
-    found = problems(kind, data, root, today)
-    if found:
-        raise NewRecordError("nothing was written:\n" + "\n".join(f"  - {message}" for message in found))
-    return _write_new(root, stem, to_yaml(data), numbered=kind != "supporter")
+    text = to_yaml(in_schema_order(data, spec, spec.get("$defs", {})))
+    numbered = kind != "supporter"
+    if not numbered and _free_name(root, stem, numbered) != f"{stem}.yaml":
+        _write_new(root, stem, text, numbered)  # refuses, saying the file exists
+    found = problems(kind, _free_name(root, stem, numbered), text, root, today)
+    errors = [p for p in found if p.severity == ERROR]
+    if errors:
+        raise NewRecordError("nothing was written:\n" + "\n".join(f"  - {p.code}: {p.message}" for p in errors))
+    return _write_new(root, stem, text, numbered), [p for p in found if p.severity != ERROR]

@@ -86,9 +86,11 @@ def rules_on(records: Callable[[], Records], loaded: Sequence[LoadedFile], as_of
 
 
 def check(root: Path, as_of: date, root_display: str | None = None, *,
-          load: LoadStage = load_each, rules: RulesStage = rules_on) -> CheckResult:
-    """Check every record under ``root``; never raises for bad records."""
+          load: LoadStage = load_each, rules: RulesStage = rules_on, adding: Sequence[RecordFile] = ()) -> CheckResult:
+    """Check every record under ``root`` (and ``adding``: files not on disk yet); never raises for bad records."""
     record_files, problems = discover(root, str(root) if root_display is None else root_display)
+    if adding:
+        record_files = sorted([*record_files, *adding], key=lambda f: f.rel)
     loaded = load(record_files)
     for f in loaded:
         problems.extend(f.problems)

@@ -9,6 +9,7 @@ that makes the records wrong or unsafe is an error.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -113,12 +114,31 @@ def dated_file_names(records: Records, as_of: date) -> Iterator[Problem]:
 
 def known_supporters(records: Records, as_of: date) -> Iterator[Problem]:
     """Every supporter a record names has a file in supporters/."""
+    known = sorted(records.supporter_files)
     for record in _activity(records):
         for supporter_id, field in _people(record):
             if supporter_id not in records.supporter_files:
                 yield record.source.problem(field, "unknown-supporter",
                                             f"no supporter '{supporter_id}' (no supporters/{supporter_id}.yaml); "
-                                            f"check the spelling of the id")
+                                            f"{did_you_mean(supporter_id, known)}"
+                                            f"known ids: {listing(known) or 'none yet (peerkit new supporter)'}")
+
+
+def did_you_mean(value: str, known: Iterable[str]) -> str:
+    """``did you mean 'amara-okafor'? `` for a near miss, else nothing."""
+    candidates = list(known)
+    guess = difflib.get_close_matches(value, candidates, n=1)
+    if not guess:  # a name typed for an id: 'Zoe Ng' for zoe-ng
+        slug = "-".join(re.findall(r"[a-z0-9]+", value.lower()))
+        guess = [slug] if slug in candidates else []
+    return f"did you mean '{guess[0]}'? " if guess else ""
+
+
+def listing(ids: Iterable[str], limit: int = 12) -> str:
+    """Ids joined for a message, the first ``limit`` of them."""
+    ids = list(ids)
+    shown = ", ".join(ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
 def known_competencies(records: Records, as_of: date) -> Iterator[Problem]:
@@ -126,10 +146,12 @@ def known_competencies(records: Records, as_of: date) -> Iterator[Problem]:
     if records.programme is None:
         return
     known = records.programme.competency_ids
+    ids = [c.id for c in records.programme.competencies]
 
     def unknown(source, field, cid):
         return source.problem(field, "unknown-competency",
-                              f"'{cid}' is not a competency in programme.yaml; use one of its competencies ids")
+                              f"'{cid}' is not a competency in programme.yaml; {did_you_mean(cid, ids)}"
+                              f"known: {listing(ids, limit=40)}")
 
     for entry in records.cpd:
         for i, cid in enumerate(entry.competencies):
@@ -153,7 +175,8 @@ def known_training(records: Records, as_of: date) -> Iterator[Problem]:
         if entry.mandatory and entry.mandatory not in known:
             yield entry.source.problem(("mandatory",), "unknown-training",
                                        f"'{entry.mandatory}' is not in programme.yaml's mandatory_training; "
-                                       f"known: {', '.join(sorted(known)) or 'none'}")
+                                       f"{did_you_mean(entry.mandatory, known)}known: "
+                                       f"{', '.join(sorted(known)) or 'none'}")
 
 
 @dataclass(frozen=True)

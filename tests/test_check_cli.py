@@ -89,7 +89,7 @@ def test_text_lines_and_summary(records):
     lines = output.splitlines()
     assert lines == [
         f"{records}/cpd/ben-shah/2025-05-01-group-skills.yaml:6:16: error: unknown-competency "
-        "'group-work' is not a competency in programme.yaml; use one of its competencies ids",
+        "'group-work' is not a competency in programme.yaml; known: listening, boundaries",
         f"{records}/meetings/2025/2025-04-03-check-in-ben.yaml:4:1: error: bad-value "
         "setting is 'comunity'; expected one of: in-house, community, telephone, online; did you mean 'community'?",
         f"{records}/meetings/2025/2025-04-07-peer-group.yaml:3:1: warning: one-facilitator "
@@ -194,7 +194,7 @@ def test_json_output(records):
         "column": 16,
         "severity": "error",
         "code": "unknown-competency",
-        "message": "'group-work' is not a competency in programme.yaml; use one of its competencies ids",
+        "message": "'group-work' is not a competency in programme.yaml; known: listening, boundaries",
     }
     # The same problems as the text report, in the same order.
     assert [f"{records}/{p.path}" for p in problems(text_output, records)] == [d["path"] for d in data]
