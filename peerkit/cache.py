@@ -163,7 +163,7 @@ class ResultCache:
     def _write(self, name: str, content: dict) -> None:
         fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".write-")
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(content, out, separators=(",", ":"))
+            out.write(json.dumps(content, separators=(",", ":")))  # dumps: the C encoder (dump streams in Python)
         os.replace(tmp, self.folder / name)
 
 
