@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 
-from .model import (DEFAULT_SUPERVISION_INTERVAL_DAYS, Action, CpdEntry, MandatoryTraining, Meeting, Records,
+from .model import (DEFAULT_SUPERVISION_INTERVAL_DAYS, STATUS_ORDER, Action, CpdEntry, MandatoryTraining, Meeting, Records,
                     Supervision, Supporter)
 from .validate import vocabulary
 
@@ -95,7 +95,7 @@ class SupporterSummary:
     @property
     def expects_supervision(self) -> bool:
         """Only active supporters are owed supervision on a schedule."""
-        return self.supporter.status == "active"
+        return self.supporter.is_active
 
     @property
     def supervision_overdue_days(self) -> int:
@@ -196,12 +196,12 @@ class Analysis:
     @property
     def status_counts(self) -> list[tuple[str, int]]:
         counts = Counter(s.supporter.status for s in self.summaries.values())
-        return [(status, counts[status]) for status in ("active", "in-training", "applicant", "paused", "left")]
+        return [(status, counts[status]) for status in STATUS_ORDER]
 
     @property
     def current(self) -> list[SupporterSummary]:
         """Supporters still with the programme (not applicants, not left)."""
-        return [s for s in self.summaries.values() if s.supporter.status in ("active", "paused", "in-training")]
+        return [s for s in self.summaries.values() if s.supporter.in_programme]
 
     # --- activity ------------------------------------------------------------
 
@@ -269,7 +269,7 @@ class Analysis:
     @property
     def competency_people(self) -> list[SupporterSummary]:
         """Whose competencies the coordinator plans learning for: active and in training."""
-        return [s for s in self.summaries.values() if s.supporter.status in ("active", "in-training", "paused")]
+        return [s for s in self.summaries.values() if s.supporter.in_programme]
 
     @cached_property
     def coverage(self) -> list[tuple[SupporterSummary, list[str]]]:

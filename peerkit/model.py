@@ -16,6 +16,12 @@ from typing import Any, Mapping
 from .source import Source
 
 
+# Supporter statuses that the figures group by (the schema lists them all).
+ACTIVE = "active"
+CURRENT = frozenset({"active", "paused"})  # still owed training and supervision
+IN_PROGRAMME = frozenset({"active", "paused", "in-training"})
+STATUS_ORDER = ("active", "in-training", "applicant", "paused", "left")  # as the dashboard shows them
+
 # Defaults of optional programme settings (the schema documents them too).
 DEFAULT_DEBRIEF_WITHIN_DAYS = 2
 DEFAULT_SUPERVISION_INTERVAL_DAYS = 42
@@ -165,7 +171,17 @@ class Supporter:
     @property
     def is_current(self) -> bool:
         """Active or paused: someone the programme still owes supervision and training."""
-        return self.status in ("active", "paused")
+        return self.status in CURRENT
+
+    @property
+    def is_active(self) -> bool:
+        """Active: owed supervision on a schedule, and every mandatory training."""
+        return self.status == ACTIVE
+
+    @property
+    def in_programme(self) -> bool:
+        """Active, paused or in training: whose competencies and figures the coordinator follows."""
+        return self.status in IN_PROGRAMME
 
 
 @dataclass(frozen=True)

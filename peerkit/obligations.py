@@ -96,7 +96,7 @@ def _training(analysis: Analysis):
         if not person.is_current:
             continue
         for t in s.training:
-            if t.status == TRAINING_NEVER and person.status == "active":
+            if t.status == TRAINING_NEVER and person.is_active:
                 yield Obligation(TRAINING, (person.id,), None, person.source, (), subject=t.training.title,
                                  status=t.status)
             elif t.valid_until is not None and t.source is not None:
