@@ -11,20 +11,35 @@ an unchanged tree skips building the model and running the rules. Only the
 evidence rule runs every time, because evidence files are not records and a
 certificate can vanish without any record changing.
 
-The cache is JSON, not pickle: the records folder may come from anyone, and
-loading a pickle can run code. It is safe to delete at any time.
+The records folder may come from anyone (a cloned or merged repository, a
+zip), and so may a ``.peerkit-cache`` in it. So:
+
+* the cache is JSON, not pickle: loading a pickle can run code;
+* each file is sealed with a MAC keyed by :func:`code_key`, which derives
+  from a secret in the user's own cache folder and is never written down: a
+  cache someone else wrote, or edited after peerkit wrote it, is not read;
+* the folder is used only if it is a real folder (not a link) owned by the
+  user, and every file in it is opened relative to that folder without
+  following links; nothing is read from a file that is not a plain file
+  (``/dev/zero``, a named pipe) or that is bigger than what peerkit would
+  write for records of this size;
+* files are written to a new temporary file and renamed into place, so a
+  link planted in the folder is replaced, never written through.
+
+It is safe to delete at any time.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
-import tempfile
+import stat
+from datetime import date
 from functools import cache
 from pathlib import Path
-from datetime import date
-from typing import Any, Callable, Sequence
+from typing import Any, BinaryIO, Callable, Iterator, Sequence
 
 from . import __version__
 from .discover import RecordFile
@@ -37,6 +52,13 @@ FOLDER = ".peerkit-cache"
 INDEX = "check.json"
 DATA = "records.json"
 Entry = list  # [content digest, [[line, col, severity, code, message], ...]]
+# How much of a cache file is ever read: generous for what peerkit writes, but
+# finite, so a planted huge file costs nothing. check.json holds a digest and
+# the problems of each record file; records.json the data and field positions
+# of each record, which as JSON is a few times the bytes of the record file.
+BASE_CAP = 16 << 20
+INDEX_BYTES_PER_FILE = 16 << 10
+DATA_BYTES_PER_RECORD_BYTE = 16
 
 
 def digest(raw: bytes) -> str:
@@ -81,30 +103,50 @@ class ResultCache:
     """Per-file results of the last run, read at start and written once at the end.
 
     Two files: ``check.json`` (content hashes, problems, remembered rule
-    results) is read on every run; ``records.json`` (the records' data) only
-    when the records themselves are needed, e.g. to run the rules again or
-    to build the site.
+    results) is read when the run starts (:meth:`start`); ``records.json``
+    (the records' data) only when the records themselves are needed, e.g. to
+    run the rules again or to build the site.
+
+    The folder comes with the records, so anyone may have planted it (see
+    :mod:`peerkit.cache`): :attr:`unused` says why it could not be used.
     """
 
     def __init__(self, root: Path) -> None:
-        self.folder = root / FOLDER
-        stored = self._read(INDEX, "files")
-        self.entries: dict[str, Entry] = stored.get("files", {})
-        self.memo: Any = stored.get("memo")
+        self.root = root
+        self.unused: str | None = None
+        self.records_bytes = 0  # of the record files read this run: bounds records.json
+        self.entries: dict[str, Entry] = {}
+        self.memo: Any = None
         self.fresh: dict[str, Entry] = {}
-        self.fresh_memo: Any = self.memo
+        self.fresh_memo: Any = None
         self.fresh_data: dict[str, Any] = {}
         self._stored_data: dict[str, Any] | None = None
         self.digests: dict[str, str | None] = {}  # rel -> content hash, of this run's files
 
-    def _read(self, name: str, part: str) -> dict[str, Any]:
+    def start(self, record_files: int) -> None:
+        """Read check.json, allowing for the size it has for ``record_files`` files."""
+        stored = self._read(INDEX, "files", BASE_CAP + record_files * INDEX_BYTES_PER_FILE)
+        self.entries = stored.get("files", {})
+        self.memo = self.fresh_memo = stored.get("memo")
+
+    def content_digest(self, raw: bytes) -> str:
+        """The digest of a record file's bytes (counted towards the size allowed for records.json)."""
+        self.records_bytes += len(raw)
+        return digest(raw)
+
+    def _read(self, name: str, part: str, cap: int) -> dict[str, Any]:
+        folder = self._open_folder(create=False)
+        if folder is None:
+            return {}
         try:
-            stored = json.loads((self.folder / name).read_bytes())
-        except (OSError, ValueError):
+            raw = _read_sealed(folder, name, cap)
+        finally:
+            os.close(folder)
+        try:
+            stored = json.loads(raw) if raw is not None else None
+        except ValueError:
             return {}
-        if not isinstance(stored, dict) or stored.get("key") != code_key() or not isinstance(stored.get(part), dict):
-            return {}
-        return stored
+        return stored if isinstance(stored, dict) and isinstance(stored.get(part), dict) else {}
 
     def remembered(self, fingerprint: str) -> Any:
         """The cross-record results stored under ``fingerprint``, if the last run had the same one."""
@@ -135,7 +177,8 @@ class ResultCache:
         if rel in self.fresh_data:
             return self.fresh_data[rel]
         if self._stored_data is None:
-            self._stored_data = self._read(DATA, "data").get("data", {})
+            cap = BASE_CAP + DATA_BYTES_PER_RECORD_BYTE * self.records_bytes
+            self._stored_data = self._read(DATA, "data", cap).get("data", {})
         return self._stored_data.get(rel)
 
     def content(self, rel: str) -> tuple[Any, dict[FieldPath, Position]] | None:
@@ -150,21 +193,127 @@ class ResultCache:
         files_changed = self.fresh != self.entries
         if not files_changed and self.fresh_memo == self.memo:
             return
+        folder = self._open_folder(create=True)
+        if folder is None:
+            return
         try:
-            self.folder.mkdir(exist_ok=True)
-            (self.folder / ".gitignore").write_text("*\n")
+            _replace(folder, ".gitignore", lambda out: out.write(b"*\n"))
             if files_changed:
                 data = {rel: self.data(rel) for rel, (_, problems) in self.fresh.items() if not problems}
-                self._write(DATA, {"key": code_key(), "data": data})
-            self._write(INDEX, {"key": code_key(), "files": self.fresh, "memo": self.fresh_memo})
+                _write_sealed(folder, DATA, {"data": data})
+            _write_sealed(folder, INDEX, {"files": self.fresh, "memo": self.fresh_memo})
         except OSError:
             pass
+        finally:
+            os.close(folder)
 
-    def _write(self, name: str, content: dict) -> None:
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".write-")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(json.dumps(content, separators=(",", ":")))  # dumps: the C encoder (dump streams in Python)
-        os.replace(tmp, self.folder / name)
+    def _open_folder(self, create: bool) -> int | None:
+        """A descriptor of the cache folder, if it is a real folder of this user's; else None.
+
+        Everything after goes through this descriptor (``dir_fd``), so the
+        folder cannot be swapped for a link between the check and the use.
+        """
+        path = self.root / FOLDER
+        if create:
+            try:
+                os.mkdir(path, 0o700)  # never follows a link: a link here is "exists"
+            except OSError:
+                pass
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return None
+        except OSError:  # a link (ELOOP), a file (ENOTDIR), no permission
+            self.unused = _WHY_UNUSED
+            return None
+        if os.fstat(fd).st_uid != os.geteuid():
+            os.close(fd)
+            self.unused = _WHY_UNUSED
+            return None
+        return fd
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_WHY_UNUSED = (f"{FOLDER} is a link, not a folder, or belongs to another user, so the cache is not used "
+               f"(checks are slower, not wrong); delete it and peerkit makes a new one")
+
+
+def _sealer(name: str) -> Any:
+    """A hash keyed by :func:`code_key` (never written down) that seals one cache file."""
+    return hashlib.blake2b(digest_size=16, key=bytes.fromhex(code_key()), person=name.encode()[:16])
+
+
+_SEAL_START = b'{"mac":"'
+_SEAL_END = len(_SEAL_START) + 32 + 2  # the hex digest, then '",'
+
+
+def _read_sealed(folder: int, name: str, cap: int) -> bytes | None:
+    """The JSON text of ``name`` in ``folder`` if it is a plain file of at most ``cap`` bytes
+    sealed by this peerkit; None otherwise (a link, a pipe, a device, too big, edited)."""
+    try:
+        fd = os.open(name, os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=folder)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > cap:
+            return None
+        raw = file.read(cap + 1)
+    if len(raw) > cap or not raw.startswith(_SEAL_START) or raw[_SEAL_END - 2:_SEAL_END] != b'",':
+        return None
+    seal = _sealer(name)
+    seal.update(memoryview(raw)[_SEAL_END:])
+    return raw if hmac.compare_digest(raw[len(_SEAL_START):_SEAL_END - 2], seal.hexdigest().encode()) else None
+
+
+def _json_pieces(content: dict) -> Iterator[str]:
+    """The JSON of ``content`` after its opening brace, one top-level item (or one item
+    of a top-level mapping) at a time: each piece by the C encoder, yet a large cache
+    is never one string in memory."""
+    encode = json.JSONEncoder(separators=(",", ":")).encode
+    for i, (key, value) in enumerate(content.items()):
+        lead = ("," if i else "") + encode(key) + ":"
+        if not isinstance(value, dict):
+            yield lead + encode(value)
+            continue
+        yield lead + "{"
+        for j, (inner_key, inner_value) in enumerate(value.items()):
+            yield ("," if j else "") + encode(inner_key) + ":" + encode(inner_value)
+        yield "}"
+    yield "}"
+
+
+def _write_sealed(folder: int, name: str, content: dict) -> None:
+    """Write ``content`` as JSON that opens with its seal, ``{"mac":"...",`` (still
+    plain JSON to read), computed over everything after it."""
+    def write(out: BinaryIO) -> None:
+        seal = _sealer(name)
+        out.write(_SEAL_START + b"0" * 32 + b'",')
+        for piece in _json_pieces(content):
+            chunk = piece.encode()
+            seal.update(chunk)
+            out.write(chunk)
+        out.seek(len(_SEAL_START))
+        out.write(seal.hexdigest().encode())
+
+    _replace(folder, name, write)
+
+
+def _replace(folder: int, name: str, write: Callable[[BinaryIO], None]) -> None:
+    """Write ``name`` in ``folder`` through a new temporary file and a rename, so
+    whatever sat there before (a link, a pipe) is replaced, never written through."""
+    tmp = f".write-{os.urandom(8).hex()}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | os.O_CLOEXEC, 0o600, dir_fd=folder)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            write(out)
+        os.replace(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
+    except BaseException:
+        try:
+            os.unlink(tmp, dir_fd=folder)
+        except OSError:
+            pass
+        raise
 
 
 # --- the cache as an acceleration of the pipeline's stages -------------------
@@ -177,6 +326,7 @@ def cached_load(store: ResultCache, load: BytesLoad) -> Callable[[Sequence[Recor
     remembered never does). A hit whose data went missing is loaded again.
     """
     def load_cached(record_files: Sequence[RecordFile]) -> list[LoadedFile]:
+        store.start(len(record_files))
         results: dict[int, LoadedFile] = {}
         todo: list[tuple[int, RecordFile, bytes | None, str | None]] = []
         for index, f in enumerate(record_files):
@@ -184,7 +334,7 @@ def cached_load(store: ResultCache, load: BytesLoad) -> Callable[[Sequence[Recor
                 raw: bytes | None = read_bytes(f.path)
             except OSError:
                 raw = None  # the loader reports it
-            content = store.digests[f.rel] = digest(raw) if raw is not None else None
+            content = store.digests[f.rel] = store.content_digest(raw) if raw is not None else None
             hit = store.get(f.rel, content) if content else None
             if hit is None:
                 todo.append((index, f, raw, content))

@@ -17,7 +17,9 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from .cache import ResultCache, cached_load, remembered_rules
+from .cache import FOLDER, ResultCache, cached_load, remembered_rules
+from .codes import problem
+from .discover import display_path
 from .gcpause import no_gc_pauses
 from .loader import LoadedFile
 from .parallel import Todo, in_parallel
@@ -49,4 +51,7 @@ def check(root: Path, as_of: date, root_display: str | None = None, *, use_cache
         result = plain_check(root, as_of, root_display, load=cached_load(store, load),
                              rules=remembered_rules(store, root, root_display, _cacheable_rules))
         store.save()
+        if store.unused:
+            result.problems.append(problem(display_path(root_display, FOLDER), 1, 1, "cache-unused", store.unused))
+            result.problems.sort()
         return result

@@ -47,6 +47,7 @@ CODES: tuple[Code, ...] = (
     Code('outside-records', ERROR, 'a record file is a link to somewhere outside the records folder'),
     Code('unknown-location', WARNING, 'a YAML file outside the record folders; not checked'),
     Code('skipped', NOTE, 'a file that is not `.yaml`/`.yml` among the records; not read'),
+    Code('cache-unused', NOTE, '`.peerkit-cache` is a link, a file or another user\'s folder, so the cache is not used; delete it'),
     Code('id-mismatch', ERROR, "a supporter's `id` differs from its file name"),
     Code('duplicate-id', ERROR, 'two supporters, competencies or trainings with one id'),
     Code('file-name', ERROR, 'a dated record whose file name, year folder or CPD folder disagrees with its fields'),
