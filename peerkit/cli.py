@@ -20,6 +20,13 @@ from .problems import ERROR, FORMATTERS, WARNING, count, summary
 RECORDS_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 
 
+class Failed(click.ClickException):
+    """A command that cannot go ahead: one ``error: ...`` line, exit 1, as the refusals print."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
 class DateType(click.ParamType):
     """A YYYY-MM-DD date on the command line."""
 
@@ -136,7 +143,7 @@ def build(records: Path, output: Path, pdf: bool, as_of: date | None) -> None:
     try:
         report = build_site(result, as_of, output, make_pdf=pdf, progress=_progress)
     except BuildError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise Failed(str(exc)) from None
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"{summary(result.problems, result.files_checked)}")
@@ -168,7 +175,7 @@ def portfolio(supporter_id: str, records: Path, output: Path | None, pdf: bool, 
     try:
         report = build_portfolio(result, as_of, supporter_id, output, make_pdf=pdf)
     except BuildError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise Failed(str(exc)) from None
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     made = " and portfolio.pdf" if report.pdfs else ""
@@ -200,7 +207,7 @@ def init(directory: Path, force: bool) -> None:
     try:
         report = run_init(directory, force)
     except InitError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise Failed(str(exc)) from None
     for rel in report.skipped:
         click.echo(f"skipped {rel}: already exists, left as it was", err=True)
     shown = _root_display(directory)
@@ -227,7 +234,7 @@ def _new_record(kind: str, records: Path, values: dict) -> None:
     try:
         path, warnings = records_new.create(kind, values, records, date.today())
     except records_new.NewRecordError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise Failed(str(exc)) from None
     for warning in warnings:  # first, so the path stays the last line (scripts take it)
         click.echo(f"{warning.severity}: {warning.code} {warning.message}", err=True)
     click.echo(path.as_posix())

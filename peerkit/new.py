@@ -9,7 +9,10 @@ second meeting on the same day gets ``-2`` on its name.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -226,20 +229,83 @@ def _free_name(root: Path, stem: str, numbered: bool) -> str:
 
 def _write_new(root: Path, stem: str, text: str, numbered: bool) -> Path:
     """Create ``stem.yaml`` (or ``stem-2.yaml``, ... when ``numbered``), never replacing a file."""
-    for n in range(1, 1000):
-        path = root / (f"{stem}.yaml" if n == 1 else f"{stem}-{n}.yaml")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            if path.with_suffix(".yml").exists():
-                raise FileExistsError(path)
-            with path.open("x", encoding="utf-8") as out:  # "x": fails if the file exists
+    folder_rel, _, name = stem.rpartition("/")
+    folder = _open_real_folder(root, folder_rel)
+    try:
+        for n in range(1, 1000):
+            file_name = f"{name}.yaml" if n == 1 else f"{name}-{n}.yaml"
+            if _lexists(folder, file_name.removesuffix(".yaml") + ".yml"):
+                if not numbered:
+                    break
+                continue
+            try:  # O_EXCL: fails if anything, a link to nowhere included, has the name
+                fd = os.open(file_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644, dir_fd=folder)
+            except FileExistsError:
+                if not numbered:
+                    break
+                continue
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
                 out.write(text)
-            return path
-        except FileExistsError:
-            if not numbered:
-                break
+            return root / folder_rel / file_name
+    except OSError as exc:
+        raise NewRecordError(f"cannot write in {folder_rel}: {exc.strerror}; nothing was written") from None
+    finally:
+        os.close(folder)
     raise NewRecordError(f"{stem}.yaml already exists; nothing was written "
                          f"(choose another id with --id, or edit that file)")
+
+
+def _open_real_folder(root: Path, rel: str) -> int:
+    """A descriptor of ``root/rel``, making missing folders, never passing through a link.
+
+    A record written through a linked folder would land outside the records
+    (and ``check`` does not follow linked folders, so it would never be seen).
+    Each step opens the next folder relative to the last with O_NOFOLLOW, so
+    a link cannot be swapped in between a check and the write.
+    """
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    parts = rel.split("/") if rel else []
+    try:
+        for depth, part in enumerate(parts, 1):
+            where = "/".join(parts[:depth])
+            try:
+                os.mkdir(part, dir_fd=fd)
+            except FileExistsError:
+                pass
+            except OSError as exc:
+                raise NewRecordError(f"cannot make the folder {where}: {exc.strerror}; nothing was written") from None
+            try:
+                inner = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+            except OSError as exc:
+                raise NewRecordError(_not_a_folder(where, fd, part, exc)) from None
+            os.close(fd)
+            fd = inner
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _not_a_folder(rel: str, parent: int, name: str, exc: OSError) -> str:
+    """Why ``rel`` cannot hold the new record, without naming where a link leads."""
+    try:
+        mode = os.stat(name, dir_fd=parent, follow_symlinks=False).st_mode
+    except OSError:
+        mode = 0
+    if stat.S_ISLNK(mode):
+        return (f"{rel} is a link, not a folder; peerkit new writes only into real folders inside the "
+                f"records. Replace the link with a folder; nothing was written")
+    if exc.errno == errno.ENOTDIR:
+        return f"{rel} is a file, not a folder; move it away; nothing was written"
+    return f"cannot open the folder {rel}: {exc.strerror}; nothing was written"
+
+
+def _lexists(folder: int, name: str) -> bool:
+    try:
+        os.stat(name, dir_fd=folder, follow_symlinks=False)
+        return True
+    except OSError:
+        return False
 
 
 def create(kind: str, values: dict[str, Any], root: Path, today: date) -> tuple[Path, list[Problem]]:
