@@ -44,6 +44,11 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # A non-breaking space where YAML needs a real one: indenting, or after ':' or '-'.
 _PASTED_SPACE = re.compile("^ *\u00a0|[:-]\u00a0")
+# Line breaks to YAML 1.1 (and libyaml), not to editors or git diff: they would
+# shift every reported line and start a field in the middle of a visible line.
+LINE_SEPARATORS = {"\u2028": "line separator", "\u2029": "paragraph separator", "\x85": "next-line (NEL)"}
+_LINE_SEPARATOR = re.compile("[\u2028\u2029\x85]")
+_LINE_BREAK = re.compile("\r\n|\r|\n")
 
 
 class _Trap(Exception):
@@ -321,6 +326,12 @@ def load_file(path: str, rel: str, display: str, raw: bytes | None = None) -> Lo
                     f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8")
     if not text.strip(" \t\r\n\ufeff"):
         return fail(1, 1, "empty-file", "the file is empty; write the record's fields or delete it")
+    separator = _LINE_SEPARATOR.search(text)
+    if separator:
+        char = separator.group()
+        return fail(*_editor_position(text, separator.start()), "yaml-syntax",
+                    f"an invisible {LINE_SEPARATORS[char]} character (U+{ord(char):04X}) here, which YAML reads "
+                    f"as a line break but editors do not; delete it (or press Enter for a real line break)")
     too_deep = _too_deep(text)
     if too_deep:
         return fail(*too_deep, "too-deep", f"nesting is deeper than {MAX_DEPTH} levels; records are flat")
@@ -362,6 +373,14 @@ def load_file(path: str, rel: str, display: str, raw: bytes | None = None) -> Lo
     return loaded
 
 
+def _editor_position(text: str, index: int) -> Position:
+    """Line and column of ``text[index]`` as an editor shows them: only CR, LF and
+    CRLF end lines, and a byte-order mark takes no column."""
+    breaks = list(_LINE_BREAK.finditer(text, 0, index))
+    start = breaks[-1].end() if breaks else (1 if text.startswith("\ufeff") else 0)
+    return len(breaks) + 1, index - start + 1
+
+
 def _unclosed_at(exc: yaml.MarkedYAMLError) -> yaml.Mark | None:
     """Where an unclosed quote or bracket was opened, or None.
 
@@ -383,7 +402,7 @@ def _non_breaking_space(exc: yaml.MarkedYAMLError, text: str) -> Position | None
     """
     if "\u00a0" not in text:
         return None
-    lines = text.splitlines()
+    lines = _LINE_BREAK.split(text)  # not splitlines(): it also breaks at \x0b, \x1c and the like
     for mark in (exc.context_mark, exc.problem_mark):
         for index in (mark.line - 1, mark.line) if mark else ():
             found = _PASTED_SPACE.search(lines[index]) if 0 <= index < len(lines) else None

@@ -35,7 +35,9 @@ class Problem:
     message: str
 
 
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# Control characters, undecodable bytes, and U+2028/U+2029, which Python's
+# str.splitlines() and JavaScript treat as line ends: one problem, one line.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 def _escape(match: re.Match) -> str:

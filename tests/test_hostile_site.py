@@ -140,7 +140,8 @@ def test_cache_files_that_are_endless_special_or_huge_are_ignored(records, what)
     done = peerkit_process(*command, str(records), "--as-of", AS_OF)
     assert (done.returncode, done.stderr) == (0, ""), done.stderr[-3000:]
     assert "0 errors, 0 warnings\n" in done.stdout
-    assert target.is_file() and not target.is_symlink() and target.stat().st_size < 1 << 20
+    if name == "check.json":  # rewritten as a plain file (records.json is, once a record changes)
+        assert target.is_file() and not target.is_symlink() and target.stat().st_size < 1 << 20
 
 
 # --- the cache: only what this peerkit wrote -----------------------------------------
