@@ -405,7 +405,10 @@ def export(kind: str, records: Path, output_format: str, aggregate: str | None, 
     records_found = _checked_or_exit(records, date.today(), "export").records
     text = to_csv(by_month(kind, records_found) if aggregate else EXPORTABLE[kind].export(records_found))
     if output:
-        output.write_text(text, encoding="utf-8", newline="")
+        try:
+            output.write_text(text, encoding="utf-8", newline="")
+        except OSError as exc:
+            raise Failed(f"cannot write {output}: {exc.strerror or exc}; choose a file you can write to") from None
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)

@@ -5,12 +5,26 @@ only when every page (and PDF) is written is the old site replaced by a
 rename. A build that fails half-way removes its temporary folder and leaves
 the previous site exactly as it was. Nothing is written outside the output
 folder, and a folder that is not a peerkit site is never replaced.
+
+What "a peerkit site" means has to survive a planted marker: ``.peerkit-site``
+is just a file, and anyone can put one in a folder of someone's documents.
+So the marker lists every file peerkit wrote with its content hash, and an
+existing folder is replaced only when everything in it is one of those files,
+exactly as written (files deleted since are fine). A planted marker can then
+only vouch for files whose exact content the planter already knew: nobody's
+own files are ever deleted, including ones saved into a real site later.
+Sealing the marker with the per-user secret (see :mod:`peerkit.cache`) was
+the alternative; it would still delete files added to a real site, and would
+refuse to rebuild a colleague's site on a shared drive.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
+import stat
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,9 +41,15 @@ from .pipeline import CheckResult
 from .html import asset, csp_hash, day, environment
 from .portfolio import Portfolio, portfolio_for
 from .obligations import HORIZON_DAYS, select
+from .problems import printable
 from .wording import HEADINGS, describe, when
 
 MARKER = ".peerkit-site"
+MARKER_NOTE = ("Built by peerkit. It replaces this folder on every build, but only while the folder holds "
+               "nothing but the files listed here, as peerkit wrote them.\n")
+MAX_MARKER_BYTES = 16 << 20
+# Files that file managers leave in any folder they show; lost with the old site.
+FOLDER_LITTER = {".DS_Store", "Thumbs.db", "desktop.ini"}
 
 
 class BuildError(Exception):
@@ -71,30 +91,118 @@ def _check_output(out: Path, records_root: Path) -> None:
         raise BuildError(f"the output folder {out} holds the records; choose another, e.g. -o site")
     if out.exists() and not out.is_dir():
         raise BuildError(f"{out} exists and is not a folder; choose another output folder")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+    if not out.is_dir() or not any(out.iterdir()):
+        return
+    manifest = _read_manifest(out)
+    if manifest is None:
         raise BuildError(f"{out} is not empty and was not made by peerkit; choose an empty or new folder "
-                         f"(peerkit replaces only folders it built)")
+                         f"(peerkit replaces only folders it built; a site from an older peerkit: delete it "
+                         f"once and build again)")
+    foreign = _not_written_by_peerkit(out, manifest)
+    if foreign:
+        shown = ", ".join(printable(rel) for rel in foreign[:3]) + (f" and {len(foreign) - 3} more"
+                                                                    if len(foreign) > 3 else "")
+        raise BuildError(f"{out} holds files peerkit did not write, or changed since it wrote them ({shown}); "
+                         f"move them out, or choose another output folder (peerkit replaces only what it built)")
+
+
+# --- the marker: what peerkit wrote ------------------------------------------
+
+def _digest_file(path: str) -> str | None:
+    """The content hash of a plain file (links not followed), or None."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as file:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        h = hashlib.blake2b(digest_size=16)
+        while chunk := file.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _manifest(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` (a fresh build) and its content hash."""
+    found = {}
+    for top, _, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(top, name)
+            found[Path(path).relative_to(folder).as_posix()] = _digest_file(path) or ""
+    return dict(sorted(found.items()))
+
+
+def _read_manifest(out: Path) -> dict[str, str] | None:
+    """The files the marker in ``out`` says peerkit wrote, or None if there is no readable marker."""
+    try:
+        fd = os.open(out / MARKER, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as file:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        raw = file.read(MAX_MARKER_BYTES + 1)
+    try:
+        files = json.loads(raw.partition(b"\n")[2])["files"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if len(raw) > MAX_MARKER_BYTES or not isinstance(files, dict):
+        return None
+    return {rel: value for rel, value in files.items() if isinstance(value, str)}
+
+
+def _not_written_by_peerkit(out: Path, manifest: dict[str, str]) -> list[str]:
+    """What in ``out`` is not a file peerkit wrote, exactly as it wrote it: files
+    added or changed since, links. Files deleted since are fine, and so is
+    file managers' litter."""
+    foreign = []
+    for top, folders, files in os.walk(out):
+        for name in sorted(folders) + sorted(files):
+            path = os.path.join(top, name)
+            rel = Path(path).relative_to(out).as_posix()
+            if name in FOLDER_LITTER or rel == MARKER:
+                continue
+            if os.path.islink(path) or (name in files and _digest_file(path) != manifest.get(rel, "")):
+                foreign.append(rel)
+        folders[:] = sorted(f for f in folders if not os.path.islink(os.path.join(top, f)))
+    return foreign
+
+
+def _write_marker(folder: Path) -> None:
+    files = _manifest(folder)
+    (folder / MARKER).write_text(MARKER_NOTE + json.dumps({"files": files}, indent=0) + "\n", encoding="utf-8")
 
 
 @contextmanager
 def swap_into(out: Path, records_root: Path) -> Iterator[SiteWriter]:
-    """Yield a writer on a temporary folder; on success it replaces ``out``."""
+    """Yield a writer on a temporary folder; on success it replaces ``out``.
+
+    An OSError on the way (a folder that cannot be made or written, a full
+    disk) becomes a :class:`BuildError` saying so; ``out`` is left as it was.
+    """
     _check_output(out, records_root)
     out = out.absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    except OSError as exc:
+        raise BuildError(f"cannot write to {out}: {exc.strerror or exc}; choose a folder you can write to") from None
     try:
         writer = SiteWriter(tmp)
         yield writer
-        (tmp / MARKER).write_text("Built by peerkit; this folder is replaced on every build.\n", encoding="utf-8")
+        _write_marker(tmp)
         os.chmod(tmp, 0o755)
-        if out.exists():
+        if os.path.lexists(out):  # a link (even to nowhere) is replaced itself, never written through
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
             out.rename(old / "site")
             tmp.rename(out)
             shutil.rmtree(old)
         else:
             tmp.rename(out)
+    except OSError as exc:
+        raise BuildError(f"cannot write the site to {out}: {exc.strerror or exc}; "
+                         f"the previous site is as it was") from None
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)

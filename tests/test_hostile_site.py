@@ -274,18 +274,16 @@ def _command(kind: str, records: Path, out: str) -> list[str]:
     return ["export", "meetings", str(records), "-o", out]
 
 
-@pytest.mark.parametrize("kind, where", [(kind, where) for kind in ("build", "portfolio", "export")
-                                         for where in ("proc", "under-a-file")] + [("export", "a-folder")])
+@pytest.mark.parametrize("kind", ["build", "portfolio", "export"])
+@pytest.mark.parametrize("where", ["proc", "under-a-file"])
 def test_an_output_that_cannot_be_written_gives_one_clear_line(records, tmp_path, kind, where):
     (tmp_path / "a-file").write_text("precious\n")
-    (tmp_path / "a-folder").mkdir()
-    out = {"proc": "/proc/peerkit-test/out", "under-a-file": str(tmp_path / "a-file" / "out"),
-           "a-folder": str(tmp_path / "a-folder")}[where]
+    out = "/proc/peerkit-test/out" if where == "proc" else str(tmp_path / "a-file" / "out")
     exit_code, output = run(*_command(kind, records, out))
     line = one_error_line(exit_code, output)
     assert "cannot write" in line
     assert (tmp_path / "a-file").read_text() == "precious\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "a-folder", "records"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "records"]
 
 
 def test_build_into_a_link_to_nowhere_replaces_the_link(records, tmp_path):
