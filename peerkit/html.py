@@ -96,3 +96,19 @@ def environment() -> Environment:
 def asset(name: str) -> str:
     """A static file from templates/ (CSS, JS) as text."""
     return (data_dir("templates") / name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def dashboard_assets() -> dict[str, str]:
+    """The dashboard's CSS and script, to inline in each page, and their CSP hashes.
+
+    Inlined and pinned by hash rather than linked with ``'self'``: on
+    ``file://`` Chromium counts every file on the disk as ``'self'``, so a
+    page could load any ``.js`` in the site (a copied evidence file, say),
+    and integrity attributes do not work there. A hash allows exactly
+    peerkit's own script and style, as the portfolio already does.
+    """
+    css, js = asset("peerkit.css"), asset("peerkit.js")
+    if "</" in css + js:
+        raise ValueError("peerkit.css and peerkit.js must not contain '</': they are inlined")
+    return {"css": css, "js": js, "css_hash": csp_hash(css), "js_hash": csp_hash(js)}

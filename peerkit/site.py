@@ -38,7 +38,7 @@ from .analyse import MEETING_KINDS, Analysis
 from .charts import stacked_bars
 from .gcpause import no_gc_pauses
 from .pipeline import CheckResult
-from .html import asset, csp_hash, day, environment
+from .html import asset, csp_hash, dashboard_assets, day, environment
 from .portfolio import Portfolio, portfolio_for
 from .obligations import HORIZON_DAYS, select
 from .problems import printable
@@ -212,7 +212,7 @@ def swap_into(out: Path, records_root: Path) -> Iterator[SiteWriter]:
 
 def _page_context(analysis: Analysis) -> dict:
     programme = analysis.records.programme
-    return {"programme": programme, "as_of": analysis.as_of, "analysis": analysis}
+    return {"programme": programme, "as_of": analysis.as_of, "analysis": analysis, "assets": dashboard_assets()}
 
 
 @dataclass(frozen=True)
@@ -284,8 +284,6 @@ def build_site(check: CheckResult, as_of: date, out: Path, *, make_pdf: bool = T
     make_pdf = _pdf_possible(make_pdf, report)
     with no_gc_pauses(), swap_into(out, Path(records.root)) as writer:
         writer.write("index.html", render_dashboard(analysis))
-        writer.write("assets/peerkit.css", asset("peerkit.css"))
-        writer.write("assets/peerkit.js", asset("peerkit.js"))
         for supporter_id in progress(list(analysis.summaries)):
             writer.write(f"supporters/{supporter_id}.html", render_supporter_page(analysis, supporter_id))
             report.pdfs += write_portfolio(writer, portfolio_for(analysis, supporter_id), Path(records.root),

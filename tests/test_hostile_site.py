@@ -22,6 +22,7 @@ import re
 import resource
 import subprocess
 import sys
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -364,7 +365,7 @@ PAGES = ["index.html", "supporters/amara-okafor.html", "supporters/ben-shah.html
 
 
 def _csp(html: str) -> dict[str, list[str]]:
-    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+    policy = unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1))
     return {d.split()[0]: d.split()[1:] for d in policy.split(";") if d.strip()}
 
 
