@@ -54,8 +54,11 @@ CODES: tuple[Code, ...] = (
     Code('unknown-supporter', ERROR, 'a meeting, supervision or CPD entry names no known supporter'),
     Code('unknown-competency', ERROR, 'a competency id not in `programme.yaml`'),
     Code('unknown-training', ERROR, "a CPD entry's `mandatory` names no mandatory training"),
-    Code('missing-evidence', ERROR, 'an evidence file that does not exist'),
+    Code('missing-evidence', ERROR, 'an evidence file that does not exist (or is a folder, a link loop, not an ordinary file)'),
     Code('evidence-outside', ERROR, "an evidence path outside the records' `evidence/` folder (`../`, absolute, a link outside, another record)"),
+    Code('evidence-path', ERROR, 'evidence that is not a clean path `evidence/...`: a web address (`https:`, `javascript:`), `..`, `\\`, an empty or `.` folder, an invisible character'),
+    Code('evidence-type', ERROR, 'an evidence file that is not a PDF, PNG, JPEG, GIF, WebP, plain UTF-8 text or office document (judged by its content: HTML, SVG, XML are refused), or whose name does not match its content'),
+    Code('evidence-too-large', ERROR, 'an evidence file over 20 MiB'),
     Code('future-date', ERROR, 'something that happened dated after today (`--as-of`)'),
     Code('before-joined', ERROR, 'a record dated before the supporter joined'),
     Code('after-left', ERROR, 'a record dated after the supporter left'),
@@ -66,6 +69,7 @@ CODES: tuple[Code, ...] = (
     Code('no-debrief', WARNING, 'a meeting with no debrief within `debrief_within_days` (default 2)'),
     Code('one-facilitator', WARNING, 'a group run by one facilitator (best practice is two)'),
     Code('overdue-action', WARNING, 'a supervision action past its due date and not done'),
+    Code('evidence-other-supporter', WARNING, "a CPD entry's evidence in another supporter's folder (`evidence/<their-id>/`); it would go into this supporter's portfolio"),
 )
 
 BY_CODE: dict[str, Code] = {code.code: code for code in CODES}

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from . import evidence
 from .discover import stem as file_stem
 from .model import CpdEntry, Meeting, Records, Supervision, Supporter
 from .problems import Problem
@@ -198,7 +199,7 @@ def evidence_claims(records: Records) -> list[EvidenceClaim]:
 
 
 def evidence_files(records: Records, as_of: date) -> Iterator[Problem]:
-    """Evidence paths are relative, stay inside the records folder and exist."""
+    """Evidence is a clean path under evidence/ naming a small file of a safe type."""
     return check_evidence(records.root, evidence_claims(records))
 
 
@@ -208,26 +209,42 @@ def check_evidence(root: Path, claims: Iterable[EvidenceClaim]) -> Iterator[Prob
         yield from evidence_problems(real_root, claim.source, claim.paths)
 
 
-def evidence_problems(root: Path, source: Source, evidence: tuple[str, ...]) -> Iterator[Problem]:
-    """The evidence rule for one CPD file (``root`` resolved)."""
-    folder = root / "evidence"
-    for i, rel in enumerate(evidence):
+# Why evidence.open_evidence refused a file -> its problem code.
+EVIDENCE_CODES: dict[str, str] = {
+    evidence.PATH: "evidence-path",
+    evidence.OUTSIDE: "evidence-outside",
+    evidence.MISSING: "missing-evidence",
+    evidence.TYPE: "evidence-type",
+    evidence.SIZE: "evidence-too-large",
+}
+
+
+def evidence_problems(root: Path, source: Source, paths: tuple[str, ...]) -> Iterator[Problem]:
+    """The evidence rule for one CPD file (``root`` resolved).
+
+    It opens each file as a portfolio build does (:func:`evidence.open_evidence`),
+    so the build copies only what passed here.
+    """
+    for i, rel in enumerate(paths):
         try:
-            target = (root / rel).resolve()
-        except (OSError, RuntimeError, ValueError):  # a link loop; a NUL byte
-            target = None
-        if Path(rel).is_absolute() or (target is not None and target != root and root not in target.parents):
-            yield source.problem(("evidence", i), "evidence-outside",
-                                 f"evidence '{rel}' points outside the records folder; "
-                                 f"copy the file under evidence/ and give its path from there")
-        elif target is not None and folder not in target.parents:
-            # Portfolios copy evidence: only certificates, never records, .git or the site.
-            yield source.problem(("evidence", i), "evidence-outside",
-                                 f"evidence '{rel}' is not in the evidence/ folder; portfolios copy "
-                                 f"evidence only from there, so put the file under evidence/")
-        elif target is None or not target.is_file():
-            yield source.problem(("evidence", i), "missing-evidence",
-                                 f"evidence file '{rel}' does not exist in the records folder")
+            with evidence.open_evidence(root, rel):
+                pass
+        except evidence.Refused as refused:
+            yield source.problem(("evidence", i), EVIDENCE_CODES[refused.reason], refused.message)
+
+
+def evidence_owners(records: Records, as_of: date) -> Iterator[Problem]:
+    """A portfolio carries its supporter's own evidence: a file in another
+    supporter's folder under evidence/ is probably theirs (a shared folder is fine).
+    Reads only records, so unlike the evidence rule its results may be remembered."""
+    for entry in records.cpd:
+        for i, rel in enumerate(entry.evidence):
+            owner = evidence.owner_folder(rel)
+            if owner and owner != entry.supporter and owner in records.supporter_files:
+                yield entry.source.problem(("evidence", i), "evidence-other-supporter",
+                                           f"evidence '{rel}' is in {owner}'s folder, and would be copied into "
+                                           f"{entry.supporter}'s portfolio; if it is theirs, move it to "
+                                           f"evidence/{entry.supporter}/, else remove it from this entry")
 
 
 # --- dates -------------------------------------------------------------------
@@ -403,6 +420,7 @@ RULES: tuple[Rule, ...] = (
     known_competencies,
     known_training,
     evidence_files,
+    evidence_owners,
     no_future_dates,
     within_membership,
     mentee_is_a_code,

@@ -299,6 +299,8 @@ def test_evidence_link_to_outside(records):
 
 
 def test_missing_evidence(records):
+    (records / "evidence/ben-shah").mkdir(parents=True)
+    (records / "evidence/ben-shah/attendance.pdf").write_bytes(b"%PDF-1.4\n")
     write(records / "cpd/ben-shah/2025-05-01-group-skills.yaml", """
         supporter: ben-shah
         date: 2025-05-01
@@ -306,7 +308,7 @@ def test_missing_evidence(records):
         type: workshop
         hours: 6
         evidence:
-          - evidence/amara-okafor/safeguarding-2025.pdf
+          - evidence/ben-shah/attendance.pdf
           - evidence/ben-shah/group-skills.pdf
     """)
     exit_code, output = run_check(records)
