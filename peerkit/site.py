@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import BinaryIO, Callable, Iterator
 
-from . import pdf
+from . import evidence, pdf
 from .analyse import MEETING_KINDS, Analysis
 from .charts import stacked_bars
 from .gcpause import no_gc_pauses
@@ -64,25 +64,54 @@ class BuildReport:
 
 
 class SiteWriter:
-    """Writes files under a temporary root; refuses any path that would escape it."""
+    """Writes files under a temporary root, only at clean relative paths, never through a link."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.count = 0
 
     def path(self, rel: str) -> Path:
-        target = (self.root / rel).resolve()
-        if self.root.resolve() not in target.parents:
+        """Where ``rel`` goes, its folders made; refuses a path that could land anywhere else.
+
+        Checked on the text, not by resolving it: '..' after a link climbs
+        differently on disk than on paper, so neither is allowed at all.
+        """
+        parts = rel.split("/")
+        if rel.startswith("/") or "\\" in rel or any(part in ("", ".", "..") for part in parts):
             raise BuildError(f"refusing to write {rel!r}: it would land outside the output folder")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        folder = self.root
+        for part in parts[:-1]:
+            folder = folder / part
+            if folder.is_symlink():
+                raise BuildError(f"refusing to write {rel!r}: {part} is a link in the output folder")
+            try:
+                folder.mkdir(exist_ok=True)
+            except OSError as exc:
+                raise BuildError(f"cannot write {rel!r}: {exc.strerror}") from None
+        target = folder / parts[-1]
+        if target.is_symlink() or target.is_dir():
+            raise BuildError(f"refusing to write {rel!r}: a link or folder is already there")
         return target
 
+    def _open(self, rel: str):
+        """``rel`` opened for writing, never following a link at the last step."""
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+        return os.fdopen(os.open(self.path(rel), flags, 0o644), "wb")
+
     def write(self, rel: str, text: str) -> None:
-        self.path(rel).write_text(text, encoding="utf-8", newline="\n")
+        with self._open(rel) as f:
+            f.write(text.encode("utf-8"))
         self.count += 1
 
-    def copy(self, source: Path, rel: str) -> None:
-        shutil.copyfile(source, self.path(rel))
+    def copy(self, source: BinaryIO, rel: str, limit: int) -> None:
+        """Copy an open file to ``rel``, refusing one that grew past ``limit`` bytes since it was checked."""
+        copied = 0
+        with self._open(rel) as f:
+            while chunk := source.read(1 << 20):
+                copied += len(chunk)
+                if copied > limit:
+                    raise BuildError(f"refusing to copy {rel!r}: it grew past {limit // 2**20} MiB while being copied")
+                f.write(chunk)
 
 
 def _check_output(out: Path, records_root: Path) -> None:
@@ -248,22 +277,31 @@ def render_supporter_page(analysis: Analysis, supporter_id: str) -> str:
         **_page_context(analysis), s=analysis.summaries[supporter_id], root="../")
 
 
-def render_portfolio(portfolio: Portfolio) -> str:
+def render_portfolio(portfolio: Portfolio, *, link_evidence: bool = True) -> str:
+    """The portfolio page; for the PDF, evidence is named but not linked (a PDF link is a
+    /URI action, and a PDF travels without its evidence folder)."""
     css = asset("portfolio.css")
-    return environment().get_template("portfolio.html").render(p=portfolio, css=css, css_hash=csp_hash(css))
+    return environment().get_template("portfolio.html").render(
+        p=portfolio, css=css, css_hash=csp_hash(css), link_evidence=link_evidence)
 
 
 def write_portfolio(writer: SiteWriter, portfolio: Portfolio, records_root: Path, folder: str, make_pdf: bool) -> int:
-    """index.html, the evidence it links to, and portfolio.pdf; returns PDFs written."""
-    html = render_portfolio(portfolio)
-    writer.write(f"{folder}index.html", html)
-    for rel in portfolio.evidence_files:
-        source = records_root / rel
-        if source.is_file():
-            writer.copy(source, folder + rel)
+    """The evidence, index.html that links to it, and portfolio.pdf; returns PDFs written.
+
+    Evidence is opened and checked again as ``check`` does (a hole in the check, or a file
+    changed since, stops the build) and copied to a path made from the record's clean text.
+    """
+    root = records_root.resolve()
+    for rel in dict.fromkeys(portfolio.evidence_files):
+        try:
+            with evidence.open_evidence(root, rel) as source:
+                writer.copy(source, folder + rel, evidence.MAX_BYTES)
+        except evidence.Refused as refused:
+            raise BuildError(printable(f"{portfolio.person.name}'s portfolio: {refused.message}")) from None
+    writer.write(f"{folder}index.html", render_portfolio(portfolio))
     if not make_pdf:
         return 0
-    pdf.write_pdf(html, writer.path(f"{folder}portfolio.pdf"))
+    pdf.write_pdf(render_portfolio(portfolio, link_evidence=False), writer.path(f"{folder}portfolio.pdf"))
     return 1
 
 

@@ -12,10 +12,14 @@ through, and writes nothing outside the portfolio's folder.
 from __future__ import annotations
 
 import json
+import threading
 import time
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from browser import chromium_page
 from conftest import problems, run, run_check
@@ -151,12 +155,57 @@ def test_a_link_and_dotdot_cannot_overwrite_the_site(records, tmp_path):
     assert leftovers(tmp_path) == []
 
 
+@pytest.fixture
+def check_misses_evidence(monkeypatch):
+    """As if the evidence rule had a hole: the copy step must still refuse on its own."""
+    import peerkit.rules
+
+    def nothing(*args, **kwargs):
+        return iter(())
+
+    monkeypatch.setattr(peerkit.rules, "evidence_problems", nothing)
+
+
 def _sparse(records: Path, rel: str, size: int) -> str:
     path = records / rel
     with path.open("wb") as f:
         f.write(PDF)
         f.truncate(size)
     return rel
+
+
+def _link_out(records: Path) -> str:
+    put(records.parent, "secret.pdf", PDF)
+    (records / "evidence/amara-okafor/linked.pdf").symlink_to(records.parent / "secret.pdf")
+    return "evidence/amara-okafor/linked.pdf"
+
+
+ATTACKS = {
+    "link-and-dotdot": lambda records: plant_climbs(records),
+    "javascript-url": lambda records: ["javascript:alert(1)//../evidence/amara-okafor/safeguarding-2025.pdf"],
+    "https-url": lambda records: ["https://evil.example/../../evidence/amara-okafor/safeguarding-2025.pdf"],
+    "html-named-pdf": lambda records: [put(records, "evidence/amara-okafor/cert.pdf", HTML)],
+    "svg": lambda records: [put(records, "evidence/amara-okafor/cert.svg", SVG)],
+    "oversized": lambda records: [_sparse(records, "evidence/amara-okafor/huge.pdf", 3 * 2**30)],
+    "link-out": lambda records: [_link_out(records)],
+}
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_the_copy_step_refuses_what_the_check_missed(records, tmp_path, check_misses_evidence, attack):
+    site = tmp_path / "site"
+    assert build(records, site)[0] == 0
+    before = snapshot(site)
+    set_evidence(records, OWN, *ATTACKS[attack](records))
+    assert run_check(records, "--no-cache")[0] == 0  # the check really misses it here
+
+    started = time.monotonic()
+    exit_code, output = build(records, site)
+    assert exit_code == 1, output
+    assert "evidence" in output and "Traceback" not in output
+    assert time.monotonic() - started < 20  # the 3 GiB file was not copied
+    assert snapshot(site) == before
+    assert leftovers(tmp_path) == []
 
 
 # --- 4: only types a browser will not run, decided by content ----------------------
@@ -227,6 +276,44 @@ def test_evidence_in_another_supporters_folder_is_a_warning(records):
         assert exit_code == 0
 
 
+# --- what the portfolio does with evidence --------------------------------------------
+
+def pdf_links(path: Path) -> list[str]:
+    """Every /URI a PDF's link annotations point at."""
+    uris = []
+    for page in PdfReader(path).pages:
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object().get("/A")
+            if action is not None and "/URI" in action:
+                uris.append(str(action["/URI"]))
+    return uris
+
+
+def test_the_pdf_has_no_link_made_from_an_evidence_path(records, tmp_path):
+    from peerkit import pdf
+
+    if pdf.unavailable_reason():
+        pytest.skip(pdf.unavailable_reason())
+    text = (records / CPD).read_text().replace(
+        "reflection: Clearer on when to escalate a concern.",
+        "reflection: Clearer on when to escalate; see [the course](https://example.org/course).")
+    (records / CPD).write_text(text)
+    exit_code, output = run("portfolio", "amara-okafor", records, "-o", tmp_path / "out", "--as-of", "2025-06-30")
+    assert exit_code == 0, output
+    links = pdf_links(tmp_path / "out/portfolio.pdf")
+    assert "https://example.org/course" in links  # links from the reflection are found, so...
+    assert [uri for uri in links if "evidence" in uri] == []  # ...none is made from evidence
+
+
+def test_portfolio_links_evidence_as_a_download(records, tmp_path):
+    put(records, "evidence/amara-okafor/notes #1?.txt", TEXT)
+    set_evidence(records, OWN, "evidence/amara-okafor/notes #1?.txt")
+    assert build(records, tmp_path / "site")[0] == 0
+    html = (tmp_path / "site/portfolios/amara-okafor/index.html").read_text()
+    assert 'href="evidence/amara-okafor/notes%20%231%3F.txt" download' in html
+    assert (tmp_path / "site/portfolios/amara-okafor/evidence/amara-okafor/notes #1?.txt").read_bytes() == TEXT
+
+
 # --- in a real browser --------------------------------------------------------------
 
 def test_hostile_evidence_runs_no_script_in_chromium(records, tmp_path):
@@ -266,3 +353,37 @@ def _visit(page, url: str) -> None:
         page.wait_for_timeout(100)
     except Error as error:
         assert "Download is starting" in str(error) or "ERR_ABORTED" in str(error), error
+
+
+@pytest.fixture
+def served(tmp_path):
+    """The built site over HTTP on localhost (where a page could read the whole site)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    handler = partial(SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *args: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield site, f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_evidence_is_downloaded_not_opened_over_http(records, served):
+    site, url = served
+    put(records, "evidence/amara-okafor/notes.txt", TEXT)
+    set_evidence(records, OWN, "evidence/amara-okafor/notes.txt")
+    assert build(records, site)[0] == 0
+    portfolio = url + "portfolios/amara-okafor/index.html"
+    with chromium_page() as (page, console, errors):
+        page.goto(portfolio)
+        links = page.locator("a[href^='evidence/']")
+        assert links.count() == 2
+        for i in range(links.count()):
+            with page.expect_download(timeout=5000) as download:
+                links.nth(i).click()
+            assert download.value.suggested_filename in ("safeguarding-2025.pdf", "notes.txt")
+            assert page.url == portfolio  # still on the portfolio: the file was not opened
