@@ -385,25 +385,39 @@ def due(records: Path, within: int, output_format: str, as_of: date | None) -> N
 @click.option("--format", "output_format", type=click.Choice(["csv"]), default="csv", show_default=True)
 @click.option("--aggregate", type=click.Choice(["month"]), default=None,
               help="Counts and hours per month per kind, with no identifiers (not for supporters).")
+@click.option("--with-text", is_flag=True,
+              help="Also export text typed freely into records: supervisors' names, accreditation, CPD titles "
+                   "and providers.")
+@click.option("--with-paths", is_flag=True,
+              help="Also export each record's file path (file names can hold a group's topic).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write. Default: standard output.")
-def export(kind: str, records: Path, output_format: str, aggregate: str | None, output: Path | None) -> None:
+def export(kind: str, records: Path, output_format: str, aggregate: str | None, with_text: bool, with_paths: bool,
+           output: Path | None) -> None:
     """Export KIND as CSV, one row per record, for funders and spreadsheets.
 
-    Meetings carry no mentee, topic or notes; CPD and supervision carry no
-    reflections or notes. --aggregate month leaves out every identifier.
+    By default only ids, dates, numbers, counts and fixed choices (and the
+    supporters' names in the supporters list): --with-text adds text typed
+    freely into records, --with-paths the file paths. Meetings never carry a
+    mentee, topic or notes; no export carries notes or reflections. Cells a
+    spreadsheet would run as formulas start with '. --aggregate month
+    leaves out every identifier.
 
     \b
     Example:
       peerkit export meetings records/ --aggregate month -o meetings-by-month.csv
-      peerkit export cpd records/ > cpd.csv
+      peerkit export cpd records/ --with-text > cpd.csv
     """
-    from .export import AGGREGATABLE, by_month, to_csv
+    from .export import AGGREGATABLE, by_month, select, to_csv
 
     if aggregate and kind not in AGGREGATABLE:
         raise click.UsageError(f"--aggregate month works for {', '.join(AGGREGATABLE)}, not {kind}")
+    if aggregate and (with_text or with_paths):
+        raise click.UsageError("--aggregate month holds counts and hours only; leave out --with-text and --with-paths")
     records_found = _checked_or_exit(records, date.today(), "export").records
-    text = to_csv(by_month(kind, records_found) if aggregate else EXPORTABLE[kind].export(records_found))
+    table = by_month(kind, records_found) if aggregate else select(
+        EXPORTABLE[kind].export(records_found), with_text=with_text, with_paths=with_paths)
+    text = to_csv(table)
     if output:
         try:
             output.write_text(text, encoding="utf-8", newline="")

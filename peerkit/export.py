@@ -2,10 +2,21 @@
 
 One row per record, in a fixed order (by date, then path), so two exports of
 the same records are identical. What may identify someone stays behind:
-meeting rows carry no mentee, topic or notes, and where an older file name
-holds the mentee's code the exported path says ``mentee`` instead. Free text
-(notes, reflections) is never exported. ``--aggregate month`` goes further:
-counts and hours only, with no identifiers at all.
+
+* meeting rows carry no mentee, topic or notes, and free text (notes,
+  reflections) is never exported;
+* by default an export holds only values whose form peerkit controls: ids,
+  dates, numbers, counts and the fixed choices. Text typed freely into a record
+  (a supervisor's name, titles, providers, accreditation) comes only with
+  ``--with-text``, and file paths (whose names can hold a topic or, in older
+  files, a mentee's code) only with ``--with-paths``; where a path holds the
+  mentee's code it says ``mentee`` instead. The supporters list keeps each
+  supporter's name: naming them is what it is for;
+* a text cell that a spreadsheet would run as a formula (``=``, ``+``, ``-``,
+  ``@``, tab or carriage return first, also after blanks or in full width) is
+  written with a leading ``'``, as OWASP advises; numbers stay numbers.
+
+``--aggregate month`` goes further: counts and hours only, with no identifiers at all.
 """
 
 from __future__ import annotations
@@ -13,8 +24,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections import defaultdict
-from typing import Callable, Iterable
+from typing import Iterable
 
 from .analyse import CPD_TYPES, MEETING_KINDS, SUPERVISION_TYPES, month_key
 from .model import Meeting, Records
@@ -22,6 +34,14 @@ from .model import Meeting, Records
 AGGREGATABLE = ("meetings", "supervision", "cpd")
 
 Table = tuple[list[str], list[list[object]]]
+
+# Columns of text typed freely into records, in any export: only with --with-text.
+# (A supporter's name stays in the supporters list: naming them is its purpose.)
+TEXT_COLUMNS = frozenset({"accreditation", "supervisor", "title", "provider"})
+PATH_COLUMN = "path"
+# What a spreadsheet may take as the start of a formula (OWASP, "CSV injection").
+_FORMULA_FIRST = frozenset("=+-@")
+_FORMULA_CONTROL = frozenset("\t\r")
 
 
 def _join(values: Iterable[str]) -> str:
@@ -88,6 +108,14 @@ def cpd(records: Records) -> Table:
     return header, rows
 
 
+def select(table: Table, *, with_text: bool = False, with_paths: bool = False) -> Table:
+    """``table`` without its free-text columns and paths, unless asked for."""
+    header, rows = table
+    dropped = (set() if with_text else TEXT_COLUMNS) | (set() if with_paths else {PATH_COLUMN})
+    keep = [i for i, name in enumerate(header) if name not in dropped]
+    return [header[i] for i in keep], [[row[i] for i in keep] for row in rows]
+
+
 def by_month(kind: str, records: Records) -> Table:
     """month, kind (meeting kind, supervision type or CPD type), count, hours: no identifiers."""
     if kind == "meetings":
@@ -112,11 +140,28 @@ def by_month(kind: str, records: Records) -> Table:
     return ["month", column, "count", "hours"], [[m, k, counts[m, k][0], _number(counts[m, k][1])] for m, k in keys]
 
 
+def neutralise(cell: object) -> object:
+    """A text cell a spreadsheet would run as a formula, made inert with a leading ``'``.
+
+    Triggers are ``= + - @`` first, after any blanks (some spreadsheets trim
+    them), in any width (``＝`` is ``=`` to an IME), and a leading tab or carriage
+    return. Numbers and dates are not text and stay as they are.
+    """
+    if not isinstance(cell, str) or not cell:
+        return cell
+    if cell[0] in _FORMULA_CONTROL:
+        return "'" + cell
+    first = cell.lstrip()[:1]
+    if first and unicodedata.normalize("NFKC", first)[:1] in _FORMULA_FIRST:
+        return "'" + cell
+    return cell
+
+
 def to_csv(table: Table) -> str:
-    """RFC 4180 CSV (CRLF line ends), dates as YYYY-MM-DD."""
+    """RFC 4180 CSV (CRLF line ends), dates as YYYY-MM-DD, formulas neutralised."""
     header, rows = table
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([neutralise(cell) for cell in row] for row in rows)
     return out.getvalue()

@@ -9,6 +9,8 @@ PyYAML does not do and a records tool needs:
 * YAML 1.1 surprises (``mentee: NO`` -> false, ``012`` -> 10, ``12:30`` ->
   750) are errors that say "quote it", instead of silently changing data;
 * dates come back as ISO strings, so JSON Schema sees what the user wrote;
+* NaN and infinity are refused, and a whole number written as a float (``36.0``)
+  becomes the integer it is, so later stages never meet a float where a count belongs;
 * aliases are refused (no "billion laughs"), and very deep nesting is refused
   before libyaml can overflow its stack.
 
@@ -17,6 +19,7 @@ Nothing here raises for bad input: problems are returned as values.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
@@ -34,6 +37,9 @@ MAX_DEPTH = 64
 _NESTING_CHARS = "[{-:?"
 _CHEAP_DEPTH_BOUND = 2000
 
+
+# Whole floats up to here are exactly the integers they look like.
+_EXACT_INTEGERS = 2 ** 53
 
 _OCTAL = re.compile(r"[-+]?0[0-9_]+$")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -176,7 +182,19 @@ class _RecordLoader(yaml.CSafeLoader):
         if ":" in node.value or "_" in node.value:
             return self._trap(node, f"'{node.value}' is read as a surprising number by YAML 1.1; "
                                     f"quote it: \"{node.value}\"")
-        return super().construct_yaml_float(node)
+        value = super().construct_yaml_float(node)
+        if not math.isfinite(value):
+            # JSON Schema has no NaN or infinity, and the validators disagree on them
+            # (NaN is neither above nor below a minimum): no field holds one.
+            what = "not a number" if math.isnan(value) else "infinity"
+            self.issue(node, "wrong-type", f"'{node.value}' is read as {what} by YAML, which no field can hold; "
+                                           f"write a number (or quote it, if it is text)")
+            return node.value
+        if value.is_integer() and abs(value) <= _EXACT_INTEGERS:
+            # 36.0 is the whole number 36 to JSON Schema (and to editors), so it
+            # passes a field that takes a whole number: make it one for everything after.
+            return int(value)
+        return value
 
     def construct_record_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:

@@ -77,10 +77,47 @@ def vocabulary(kind: str, *field_path: str) -> tuple[str, ...]:
 
 @cache
 def validator(kind: str) -> Draft202012Validator:
-    """The reference validator, which explains errors; imported only when a record needs it."""
-    from jsonschema import Draft202012Validator
+    """The reference validator, which explains errors; imported only when a record needs it.
 
-    return Draft202012Validator(schema(kind), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    Its ``pattern`` reads patterns as JSON Schema defines them (ECMA-262), as
+    jsonschema-rs and editors do, not as Python's ``re.search`` would: there
+    ``$`` also matches before a final newline (``id: "eve\\n"`` would pass) and
+    ``\\d`` matches any script's digits.
+    """
+    from jsonschema import Draft202012Validator, validators
+
+    ecma = validators.extend(Draft202012Validator, validators={"pattern": _ecma_pattern_keyword})
+    return ecma(schema(kind), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _ecma_pattern_keyword(validator, pattern: str, instance: Any, schema: dict):
+    from jsonschema import ValidationError
+
+    if validator.is_type(instance, "string") and not ecma_regex(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@cache
+def ecma_regex(pattern: str) -> re.Pattern:
+    """``pattern`` with ECMA-262 meaning in Python: ``$`` only at the very end, ``\\d`` only 0-9.
+
+    Outside a character class an unescaped ``$`` becomes ``\\Z``; ``re.ASCII``
+    makes ``\\d``, ``\\w`` and ``\\b`` ASCII-only, as ECMA's are.
+    """
+    out, escaped, in_class = [], False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            char = r"\Z"
+        out.append(char)
+    return re.compile("".join(out), re.ASCII)
 
 
 @cache
@@ -114,6 +151,32 @@ def iter_errors(kind: str, data: Any) -> Iterator[tuple[tuple, str, str]]:
     fast = fast_validator(kind)
     if fast is not None and fast.is_valid(data):
         return
+    explained = False
+    for problem in _explained_errors(kind, data):
+        explained = True
+        yield problem
+    if not explained and fast is not None:
+        # The fast validator refused what the reference one cannot explain: still an error.
+        yield from _unexplained(kind, data, fast)
+
+
+def _unexplained(kind: str, data: Any, fast) -> Iterator[tuple[tuple, str, str]]:
+    """A generic ``invalid`` per field jsonschema-rs refuses, naming the field where it can."""
+    seen: set[tuple] = set()
+    for error in fast.iter_errors(data):
+        path = tuple(error.instance_path)
+        if path in seen:
+            continue
+        seen.add(path)
+        detail = " ".join(str(error.message).split())
+        detail = detail if len(detail) <= 100 else detail[:97] + "..."
+        subject = field_name(path) if path else "the record"
+        yield path, "invalid", (f"{subject} does not fit the {kind} schema ({detail}); "
+                                f"`peerkit schema {kind}` shows what each field takes")
+
+
+def _explained_errors(kind: str, data: Any) -> Iterator[tuple[tuple, str, str]]:
+    """The reference validator's errors, in plain English, each said once."""
     errors = list(_leaf_errors(validator(kind).iter_errors(data)))
     # A bad date breaks both its format and its pattern: say it once.
     bad_dates = {tuple(e.absolute_path) for e in errors if e.validator == "format"}

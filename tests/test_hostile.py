@@ -83,9 +83,9 @@ CORPUS: dict[str, tuple] = {
     # numbers
     "huge-integer.yaml": (MEETING, 5, 19, "out-of-range", "a number 5,000 digits long"),
     "long-integer.yaml": (MEETING, 5, 19, "out-of-range", "a number 41 digits long"),
-    "nan-minutes.yaml": (MEETING, 5, 1, "wrong-type", "duration_minutes should be a whole number, but is a number (NaN)"),
-    "inf-minutes.yaml": (MEETING, 5, 1, "wrong-type", "but is a number (Infinity)"),
-    "overflowing-float.yaml": (MEETING, 5, 1, "wrong-type", "but is a number (Infinity)"),
+    "nan-minutes.yaml": (MEETING, 5, 19, "wrong-type", "'.nan' is read as not a number by YAML, which no field can hold"),
+    "inf-minutes.yaml": (MEETING, 5, 19, "wrong-type", "'.inf' is read as infinity by YAML"),
+    "overflowing-float.yaml": (MEETING, 5, 19, "wrong-type", "'1.0e+999' is read as infinity by YAML"),
     "hex-minutes.yaml": (MEETING, 5, 19, "yaml-ambiguous", "'0x1E' is read as a hexadecimal number"),
     # dates
     "impossible-date.yaml": (MEETING, 1, 7, "bad-date", "'2024-02-30' is not a real date"),
