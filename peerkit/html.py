@@ -1,9 +1,11 @@
 """Everything that turns record text into HTML: markdown, sanitising, filters.
 
-Python-Markdown passes raw HTML straight through (``<script>``,
-``onerror=``, ``javascript:`` links), so every piece of markdown from the
-records is sanitised with nh3 after rendering. Templates autoescape
-everything else; only the output of :func:`markdown_html` is marked safe.
+Markdown is rendered by markdown-it-py (see :mod:`peerkit.markup`: CommonMark,
+in time proportional to the text, within limits ``check`` enforces), which
+lets raw HTML through (``<script>``, ``onerror=``, ``javascript:`` links), so
+every piece of markdown from the records is sanitised with nh3 after
+rendering. Templates autoescape everything else; only the output of
+:func:`markdown_html` is marked safe.
 """
 
 from __future__ import annotations
@@ -13,19 +15,17 @@ import re
 from datetime import date
 from functools import lru_cache
 
-import markdown as markdown_lib
 import nh3
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from . import markup
 from .resources import data_dir
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote", "code", "pre", "a",
                 "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https"}
-
-_markdown = markdown_lib.Markdown(extensions=["sane_lists", "tables"], output_format="html")
 
 
 # Text that Markdown would only split into paragraphs: no markup characters,
@@ -36,9 +36,9 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 
 
 def _plain_paragraphs(text: str) -> str | None:
-    """What Python-Markdown makes of plain prose, ~50x faster; None if not plain.
+    """What the markdown renderer makes of plain prose, ~50x faster; None if not plain.
 
-    tests/test_html.py checks this against Markdown itself on generated text.
+    tests/test_html.py checks this against the renderer itself on generated text.
     """
     text = text.strip("\n")
     if not text or not _PLAIN.fullmatch(text) or _NOT_PLAIN_LINE.search(text):
@@ -46,16 +46,28 @@ def _plain_paragraphs(text: str) -> str | None:
     return "\n".join(f"<p>{paragraph}</p>" for paragraph in _PARAGRAPH_BREAK.split(text))
 
 
+def _escaped_paragraphs(text: str) -> str:
+    """Text past markdown's limits, shown as it was written: escaped, in paragraphs (linear time)."""
+    paragraphs = _PARAGRAPH_BREAK.split(text.strip("\n"))
+    return "\n".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs if paragraph)
+
+
 @lru_cache(maxsize=8192)
 def markdown_html(text: str | None) -> Markup:
-    """Render markdown from a record and strip anything unsafe from the result."""
+    """Render markdown from a record and strip anything unsafe from the result.
+
+    A field past the markdown limits (``check`` refuses those, but a build must
+    finish whatever it is given) is shown as plain text instead.
+    """
     if not text:
         return Markup("")
     html = _plain_paragraphs(text)
     if html is None:
-        html = _markdown.reset().convert(text)
+        html = markup.render(text)
+        if html is None:
+            return Markup(_escaped_paragraphs(text))
     return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                            link_rel="noopener noreferrer nofollow", strip_comments=True))
+                            link_rel="noopener noreferrer nofollow", strip_comments=True).rstrip("\n"))
 
 
 def day(value: date | None, empty: str = "—") -> str:

@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 
-from . import validate
+from . import markup, validate
 from .discover import RecordFile, discover, stem
 from .kinds import BY_NAME, KINDS
 from .loader import LoadedFile, load_file
@@ -52,6 +52,9 @@ def load_record(record_file: RecordFile, raw: bytes | None = None) -> LoadedFile
     loaded = load_file(record_file.path, record_file.rel, record_file.display, raw)
     if loaded.ok:
         for field_path, code, message in validate.iter_errors(record_file.kind, loaded.data):
+            loaded.problems.append(loaded.problem(field_path, code, message))
+    if loaded.ok:  # schema-valid, so every markdown field is text: can it be rendered in good time?
+        for field_path, code, message in markup.field_problems(record_file.kind, loaded.data):
             loaded.problems.append(loaded.problem(field_path, code, message))
     return loaded
 

@@ -1,7 +1,9 @@
-"""Hostile content that is valid YAML: spreadsheet formulas in exports, free text leaking
-through exports, values the two validators disagree on, and whole numbers written as floats.
+"""Hostile content that is valid YAML: markdown that stalls a build, spreadsheet formulas in
+exports, free text leaking through exports, values the two validators disagree on, and whole
+numbers written as floats.
 
-Each test states its records beside its assertions and runs the real CLI.
+Each test states its records beside its assertions and runs the real CLI (markdown rendering
+is also run in a subprocess with a time limit, so a stall fails the test instead of hanging it).
 """
 
 from __future__ import annotations
@@ -9,11 +11,183 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 
 from conftest import AS_OF, problems, run, run_check, write
+
+# --- markdown: bounded time, bounded nesting, every markdown field -------------------
+
+# Families of markup that made Python-Markdown superlinear (or recursive), as Python
+# expressions of N, the size in characters to build.
+FAMILIES = {
+    "brackets": "'[' * N",
+    "anchor tags": "'<a ' * (N // 3)",
+    "images": "'![' * (N // 2)",
+    "links": "'[link](x) ' * (N // 10)",
+    "link openers": "'[](' * (N // 3)",
+    "nested link text": "'[' * (N // 2) + 'a' + '](x)' * (N // 8)",
+    "setext headings": "'a\\n=\\n' * (N // 4)",
+    "setext dashes": "'a\\n-\\n' * (N // 4)",
+    "emphasis runs": "'*_' * (N // 2)",
+    "emphasis words": "'**_* ' * (N // 5)",
+    "nested emphasis": "'*' * (N // 2) + 'a' + '*' * (N // 2)",
+    "backslashes": "'\\\\' * N",
+    "escaped backticks": "'\\\\``' * (N // 3)",
+    "backticks": "'a``' * (N // 3)",
+    "cdata": "'<![CDATA[' * (N // 9)",
+    "text then cdata": "'a <![CDATA[' * (N // 11)",
+    "unclosed divs": "'<div>\\n' * (N // 6)",
+    "entities": "'&#' * (N // 2)",
+    "table rows": "'a|b\\n' * (N // 4)",
+    "reference labels": "'[a]\\n' * (N // 4)",
+    "blank lines": "'\\n' * N",
+    "list nested by indent": "''.join(' ' * (4 * i) + '- x\\n' for i in range(int((N / 2) ** 0.5)))",
+    "list nested by markers": "'- ' * (N // 2) + 'deepest'",
+    "quotes": "'>' * N + ' deepest'",
+}
+
+RENDER = textwrap.dedent("""
+    import sys, time
+    from peerkit.html import markdown_html
+    family = sys.argv[1]
+    for N in (15_000, 500_000):
+        text = eval(family)
+        start = time.perf_counter()
+        html = markdown_html.__wrapped__(text)
+        print(N, len(text), f"{time.perf_counter() - start:.3f}s", len(html), flush=True)
+""")
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_every_markdown_family_renders_in_bounded_time(family):
+    """~15 KB (under the markdown limit) and ~500 KB (over it, as if it had bypassed check):
+    each finishes, without a traceback, well inside the guard (timings in the output)."""
+    done = subprocess.run([sys.executable, "-c", RENDER, FAMILIES[family]], capture_output=True, text=True,
+                          timeout=20)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert len(done.stdout.splitlines()) == 2, done.stdout
+
+
+def test_a_list_nested_past_the_limit_renders_all_its_text():
+    """Deep nesting is never dropped or a RecursionError: the innermost word still shows."""
+    script = textwrap.dedent("""
+        from peerkit.html import markdown_html
+        deep = "".join("    " * i + f"- level{i}\\n" for i in range(300))
+        quoted = "> " * 5000 + "innermost"
+        print(markdown_html(deep)[-200:], markdown_html(quoted)[-200:])
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=20)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "level299" in done.stdout and "innermost" in done.stdout
+
+
+# Where each markdown field sits in a record: (file, YAML with {text} for the field, its line).
+MARKDOWN_FIELDS = {
+    "supporter notes": ("supporters/ben-shah.yaml", """
+        id: ben-shah
+        name: Ben Shah
+        status: active
+        joined: 2024-03-01
+        notes: {text}
+    """, 5),
+    "meeting notes": ("meetings/2025/2025-03-12-check-in-ben.yaml", """
+        date: 2025-03-12
+        kind: coordinator-one-to-one
+        supporter: ben-shah
+        setting: online
+        duration_minutes: 30
+        notes: {text}
+    """, 6),
+    "debrief notes": ("meetings/2025/2025-03-10-wellbeing-group.yaml", """
+        date: 2025-03-10
+        kind: group
+        facilitators: [amara-okafor, ben-shah]
+        setting: in-house
+        duration_minutes: 90
+        attendance: 8
+        debrief:
+          date: 2025-03-10
+          notes: {text}
+    """, 9),
+    "supervision notes": ("supervision/2025/2025-03-20-amara-okafor.yaml", """
+        date: 2025-03-20
+        supporter: amara-okafor
+        type: clinical
+        supervisor: Jo Hill
+        focus: [reflection]
+        notes: {text}
+    """, 6),
+    "cpd reflection": ("cpd/amara-okafor/2025-04-10-safeguarding-refresher.yaml", """
+        supporter: amara-okafor
+        date: 2025-04-10
+        title: Safeguarding adults refresher
+        type: e-learning
+        hours: 3
+        mandatory: safeguarding
+        reflection: {text}
+    """, 7),
+}
+
+
+def _nested_list(depth: int) -> str:
+    """A list ``depth`` levels deep, each level indented four spaces (Markdown's own rule)."""
+    return "".join("    " * i + f"- level {i + 1}\n" for i in range(depth))
+
+
+def _put(records: Path, field: str, text: str) -> tuple[str, int]:
+    """Write ``text`` as a block scalar into ``field``'s record; return its file and the field's line."""
+    rel, template, _ = MARKDOWN_FIELDS[field]
+    lines = textwrap.dedent(template).lstrip("\n").splitlines()
+    index = next(i for i, line in enumerate(lines) if "{text}" in line)
+    indent = " " * (len(lines[index]) - len(lines[index].lstrip()) + 2)
+    lines[index] = lines[index].replace("{text}", "|\n" + textwrap.indent(text, indent).rstrip("\n"))
+    (records / rel).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return rel, index + 1
+
+
+@pytest.mark.parametrize("field", sorted(MARKDOWN_FIELDS))
+def test_check_refuses_markdown_nested_too_deep_in_every_markdown_field(records, field):
+    rel, line = _put(records, field, _nested_list(10))
+    exit_code, output = run_check(records, "--no-cache")
+    assert exit_code == 0 and not problems(output, records, "markdown-too-deep"), output  # 10 levels is fine
+
+    _put(records, field, _nested_list(11))
+    exit_code, output = run_check(records, "--no-cache")
+
+    [found] = problems(output, records, "markdown-too-deep")
+    assert (found.path, found.line, found.severity) == (rel, line, "error"), output
+    assert "11 levels" in found.message and "at most 10" in found.message
+    assert exit_code == 1
+
+
+@pytest.mark.parametrize("field", sorted(MARKDOWN_FIELDS))
+def test_check_refuses_markdown_too_long_to_render_in_every_markdown_field(records, field):
+    rel, line = _put(records, field, "[" * 200_000 + "\n")
+    exit_code, output = run_check(records, "--no-cache")
+
+    [found] = problems(output, records, "markdown-too-long")
+    assert (found.path, found.line, found.severity) == (rel, line, "error"), output
+    assert "200,001 characters" in found.message
+    assert exit_code == 1
+
+
+@pytest.mark.parametrize("depth, code", [(250, "markdown-too-long"), (60, "markdown-too-deep")])
+def test_build_refuses_a_deeply_nested_note_with_one_line_not_a_traceback(records, tmp_path, depth, code):
+    """A list ~250 deep (125 KB) gave Python-Markdown a RecursionError in the middle of a build."""
+    rel, line = _put(records, "supporter notes", _nested_list(depth))
+
+    exit_code, output = run("build", records, "-o", tmp_path / "site", "--as-of", AS_OF, "--no-pdf")
+
+    assert exit_code == 1 and "Traceback" not in output
+    [found] = problems(output, records)
+    assert (found.path, found.line, found.code) == (rel, line, code), output
+    assert not (tmp_path / "site").exists()
+
 
 # --- exports: no formulas, no free text or paths unless asked for -----------------------
 
@@ -280,3 +454,25 @@ def test_whole_numbers_written_as_floats_work_everywhere_as_the_integers(records
     assert (exit_code, problems(output, records)) == (0, []), output
 
     assert _outputs(records, tmp_path / "floats" / "site") == as_integers
+
+
+# --- the limits are where users read them ---------------------------------------------
+
+def test_markdown_limits_and_codes_are_documented_in_readme_and_schemas():
+    import re
+
+    from peerkit import markup
+    from peerkit.codes import BY_CODE
+    from peerkit.kinds import NAMES
+    from peerkit.validate import schema
+
+    repo = Path(__file__).resolve().parents[1]
+    codes = set(re.findall(r'"(markdown-[a-z-]+)"', (repo / "peerkit/markup.py").read_text(encoding="utf-8")))
+    rules = (repo / "README.md").read_text(encoding="utf-8").split("## Rules", 1)[1].split("\n## ", 1)[0]
+    assert codes == {"markdown-too-long", "markdown-too-deep"} and codes <= set(BY_CODE)
+    assert all(f"| `{code}` | error |" in rules for code in codes)
+    assert f"over {markup.MAX_CHARS:,} characters" in rules and f"more than {markup.MAX_NESTING} levels" in rules
+    for kind in NAMES:
+        description = schema(kind)["$defs"]["markdown"]["description"]
+        assert f"at most {markup.MAX_CHARS:,} characters" in description
+        assert f"nested at most {markup.MAX_NESTING} deep" in description
