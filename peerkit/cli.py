@@ -15,9 +15,10 @@ import click
 from . import __version__
 from .kinds import EXPORTABLE, NAMES as KIND_NAMES
 from .obligations import HORIZON_DAYS
-from .problems import ERROR, FORMATTERS, WARNING, count, summary
+from .places import Found, PlaceError, check_output, find_records, records_of_file
+from .problems import ERROR, FORMATTERS, SEVERITIES, WARNING, count, summary
 
-RECORDS_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
+RECORDS_DIR = click.Path(path_type=Path)  # found by places.find_records when not given
 
 
 class Failed(click.ClickException):
@@ -51,6 +52,26 @@ def _root_display(records: Path) -> str:
     return records.as_posix().rstrip("/") or "."
 
 
+def _records(given: Path | None) -> Found:
+    """The records folder: as given, else found as git finds its repository (said on stderr)."""
+    try:
+        found = find_records(given)
+    except PlaceError as exc:
+        if given is not None:  # the argument is wrong: a usage error, as Click gives for bad arguments
+            raise click.UsageError(str(exc)) from None
+        raise click.ClickException(str(exc)) from None
+    if found.note:
+        click.echo(f"peerkit: {found.note}", err=True)
+    return found
+
+
+def _output_allowed(out: Path, records_root: Path) -> None:
+    try:
+        check_output(out, records_root)
+    except PlaceError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="peerkit")
 def main() -> None:
@@ -65,48 +86,92 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("records", type=RECORDS_DIR, default="records")
+@click.argument("paths", metavar="[RECORDS | FILE...]", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(sorted(FORMATTERS)), default="text",
               show_default=True, help="text for people, json for programs, github for Actions annotations.")
+@click.option("--severity", type=click.Choice(list(SEVERITIES)), default="note", show_default=True,
+              help="Show problems of this severity and worse: error shows errors only.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @as_of_option
 @click.option("--no-cache", is_flag=True,
               help="Parse every file again instead of reusing unchanged results from RECORDS/.peerkit-cache/.")
-def check(records: Path, output_format: str, strict: bool, as_of: date | None, no_cache: bool) -> None:
-    """Check every record in RECORDS (default: records/) and report every problem.
+def check(paths: tuple[Path, ...], output_format: str, severity: str, strict: bool, as_of: date | None,
+          no_cache: bool) -> None:
+    """Check every record in RECORDS and report every problem.
 
-    Each problem is one line, path:line:col: severity: CODE message, at the
-    offending field's own line. Exit status: 1 on errors (or on warnings
-    with --strict), else 0.
+    RECORDS defaults to the nearest folder upwards holding programme.yaml,
+    else records/. Given FILEs (as pre-commit passes them), the whole tree
+    is still read, for references, and only the named files' problems are
+    shown. Each problem is one line, path:line:col: severity: CODE message,
+    at the offending field's own line. Exit status: 1 on errors (or on
+    warnings with --strict), else 0.
 
     \b
     Example:
       peerkit check records/ --strict
-      peerkit check --format json | jq '.[] | select(.severity == "error")'
+      peerkit check records/meetings/2026/2026-03-04-one-to-one-amara-okafor.yaml
+      peerkit check --severity error --format json | jq '.[].message'
     """
     from .check import check as run_check
 
-    result = run_check(records, as_of or date.today(), _root_display(records), use_cache=not no_cache)
-    text = FORMATTERS[output_format](result.problems)
+    found, named = _check_targets(paths)
+    result = run_check(found.root, as_of or date.today(), found.display, use_cache=not no_cache)
+    problems = result.problems if named is None else [p for p in result.problems if p.path in named]
+    shown_problems = [p for p in problems if SEVERITIES.index(p.severity) <= SEVERITIES.index(severity)]
+    text = FORMATTERS[output_format](shown_problems)
     if text:
         click.echo(text)
     if output_format != "json":
-        click.echo(summary(result.problems, result.files_checked))
-    failed = count(result.problems, ERROR) or (strict and count(result.problems, WARNING))
+        click.echo(summary(problems, result.files_checked if named is None else len(named)))
+    failed = count(problems, ERROR) or (strict and count(problems, WARNING))
     sys.exit(1 if failed else 0)
 
 
-def _checked_or_exit(records: Path, as_of: date, command: str = "build"):
-    """Run check; on errors print them and exit 1, before anything is written."""
+def _check_targets(paths: tuple[Path, ...]) -> tuple[Found, set[str] | None]:
+    """The records folder to read, and the display paths of the named files (None: show every file)."""
+    files = [p for p in paths if p.is_file()]
+    if not files:
+        if len(paths) > 1:
+            raise click.UsageError("give one records folder, or record files")
+        return _records(paths[0] if paths else None), None
+    if len(files) != len(paths):
+        odd = next(p for p in paths if not p.is_file())
+        raise click.UsageError(f"'{odd}' is not a file; give either one records folder or record files")
+    try:
+        roots = {records_of_file(f) for f in files}
+    except PlaceError as exc:
+        raise click.ClickException(str(exc)) from None
+    if len(roots) > 1:
+        raise click.UsageError("the files belong to different records folders; check one folder at a time")
+    from .discover import display_path
+    from .places import shown
+
+    root = roots.pop()
+    display = shown(root, Path.cwd())
+    named = {display_path(display, f.resolve().relative_to(root).as_posix()) for f in files}
+    return Found(root, display, None), named
+
+
+def _checked_or_exit(given: Path | None, as_of: date, command: str = "build"):
+    """Find the records and check them; on errors print them and exit 1, before anything is written."""
     from .check import check as run_check
 
-    result = run_check(records, as_of, _root_display(records))
+    found = _records(given)
+    result = run_check(found.root, as_of, found.display)
     if result.errors:
         click.echo(FORMATTERS["text"]([p for p in result.problems if p.severity == ERROR]), err=True)
         click.echo(f"error: {command} refused: {summary(result.problems, result.files_checked)}. "
-                   f"Fix the errors above (peerkit check {_root_display(records)}); nothing was written.", err=True)
+                   f"Fix the errors above (peerkit check {found.display}); nothing was written.", err=True)
         sys.exit(1)
     return result
+
+
+def _warnings_hint(result, records: str) -> None:
+    """After a build: how many warnings, and how to list them."""
+    warnings = count(result.problems, WARNING)
+    if warnings:
+        click.echo(f"{warnings} warning{'s' if warnings != 1 else ''}: list them with "
+                   f"peerkit check {records} --severity warning", err=True)
 
 
 def _progress(items: list):
@@ -119,12 +184,12 @@ def _progress(items: list):
 
 
 @main.command()
-@click.argument("records", type=RECORDS_DIR, default="records")
+@click.argument("records", type=RECORDS_DIR, required=False)
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default="site", show_default=True,
               help="Folder to write the site to. Replaced as a whole, only when the build succeeds.")
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="Also write each portfolio as PDF.")
 @as_of_option
-def build(records: Path, output: Path, pdf: bool, as_of: date | None) -> None:
+def build(records: Path | None, output: Path, pdf: bool, as_of: date | None) -> None:
     """Check RECORDS, then build the coordinator's dashboard and every portfolio.
 
     Writes OUTPUT/index.html (dashboard), OUTPUT/supporters/<id>.html and
@@ -140,6 +205,7 @@ def build(records: Path, output: Path, pdf: bool, as_of: date | None) -> None:
 
     as_of = as_of or date.today()
     result = _checked_or_exit(records, as_of)
+    _output_allowed(output, result.records.root)
     try:
         report = build_site(result, as_of, output, make_pdf=pdf, progress=_progress)
     except BuildError as exc:
@@ -148,16 +214,17 @@ def build(records: Path, output: Path, pdf: bool, as_of: date | None) -> None:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"{summary(result.problems, result.files_checked)}")
     click.echo(f"built {output}/index.html: {report.pages} pages, {report.pdfs} PDF portfolios")
+    _warnings_hint(result, _root_display(records) if records else "")
 
 
 @main.command()
 @click.argument("supporter_id", metavar="ID")
-@click.argument("records", type=RECORDS_DIR, default="records")
+@click.argument("records", type=RECORDS_DIR, required=False)
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder to write to. Default: portfolio-ID.")
+              help="Folder to write to. Default: outbox/portfolio-ID (git-ignored by init).")
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="Also write portfolio.pdf.")
 @as_of_option
-def portfolio(supporter_id: str, records: Path, output: Path | None, pdf: bool, as_of: date | None) -> None:
+def portfolio(supporter_id: str, records: Path | None, output: Path | None, pdf: bool, as_of: date | None) -> None:
     """Build one supporter's development portfolio, to send to them.
 
     The portfolio holds only that supporter's own records: no mentee
@@ -170,8 +237,9 @@ def portfolio(supporter_id: str, records: Path, output: Path | None, pdf: bool, 
     from .site import BuildError, build_portfolio
 
     as_of = as_of or date.today()
-    output = output or Path(f"portfolio-{supporter_id}")
+    output = output or Path("outbox") / f"portfolio-{supporter_id}"
     result = _checked_or_exit(records, as_of)
+    _output_allowed(output, result.records.root)
     try:
         report = build_portfolio(result, as_of, supporter_id, output, make_pdf=pdf)
     except BuildError as exc:
@@ -215,9 +283,11 @@ def init(directory: Path, force: bool) -> None:
                f"then peerkit check {shown}")
 
 
-def _new_record(kind: str, records: Path, values: dict) -> None:
+def _new_record(kind: str, records: Path | None, values: dict) -> None:
     """Ask for what is missing (only on a terminal), then write the record and print its path."""
     from . import new as records_new
+
+    records = records if records is not None else _records(None).root
 
     while gaps := records_new.missing(kind, values, records):
         if not sys.stdin.isatty():
@@ -246,7 +316,7 @@ def _enum(kind: str, field: str) -> click.Choice:
     return click.Choice(choices(kind, field))
 
 
-records_argument = click.argument("records", type=RECORDS_DIR, default="records")
+records_argument = click.argument("records", type=RECORDS_DIR, required=False)
 date_option = click.option("--date", type=DATE, default=None, metavar="DATE", help="YYYY-MM-DD. Default: today.")
 
 
@@ -360,12 +430,14 @@ def new_cpd(records: Path, **values) -> None:
               help="Also list what falls due in the next DAYS days (the dashboard looks as far ahead as the default).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @as_of_option
-def due(records: Path, within: int, output_format: str, as_of: date | None) -> None:
+def due(records: Path | None, within: int, output_format: str, as_of: date | None) -> None:
     """Show what is overdue or due within DAYS.
 
-    Supervision, mandatory training renewals, supervision actions and
-    missing debriefs, grouped by heading; coloured on a terminal, plain when piped. Exit 0
-    (it is a report), or 1 when RECORDS has errors.
+    Supervision, mandatory training renewals, supervision actions,
+    debriefs, lone working and group facilitation, grouped by heading;
+    coloured on a terminal, plain when piped. With the default DAYS this is
+    the dashboard's Needs attention. A record with errors is left out (and
+    named); the rest is reported. Exit 0, or 1 when some record has errors.
 
     \b
     Example:
@@ -374,9 +446,20 @@ def due(records: Path, within: int, output_format: str, as_of: date | None) -> N
     """
     from .due import due_items, format_json, format_text
 
+    from .check import check as run_check
+
     as_of = as_of or date.today()
-    items = due_items(_checked_or_exit(records, as_of, "due").records, as_of, within)
+    found = _records(records)
+    result = run_check(found.root, as_of, found.display)
+    items = due_items(result.records, as_of, within)
     click.echo(format_json(items) if output_format == "json" else format_text(items, as_of, within))
+    if result.errors:  # one typo must not hide expired training: report the rest, name what was left out
+        click.echo(FORMATTERS["text"]([p for p in result.problems if p.severity == ERROR]), err=True)
+        broken = sorted({p.path for p in result.problems if p.severity == ERROR})
+        click.echo(f"warning: left out {len(broken)} file{'s' if len(broken) != 1 else ''} with errors "
+                   f"(their dates are not counted above): {', '.join(broken[:5])}"
+                   f"{' ...' if len(broken) > 5 else ''}; see peerkit check {found.display}", err=True)
+        sys.exit(1)
 
 
 @main.command()
@@ -392,8 +475,8 @@ def due(records: Path, within: int, output_format: str, as_of: date | None) -> N
               help="Also export each record's file path (file names can hold a group's topic).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write. Default: standard output.")
-def export(kind: str, records: Path, output_format: str, aggregate: str | None, with_text: bool, with_paths: bool,
-           output: Path | None) -> None:
+def export(kind: str, records: Path | None, output_format: str, aggregate: str | None, with_text: bool,
+           with_paths: bool, output: Path | None) -> None:
     """Export KIND as CSV, one row per record, for funders and spreadsheets.
 
     By default only ids, dates, numbers, counts and fixed choices (and the
@@ -415,6 +498,8 @@ def export(kind: str, records: Path, output_format: str, aggregate: str | None, 
     if aggregate and (with_text or with_paths):
         raise click.UsageError("--aggregate month holds counts and hours only; leave out --with-text and --with-paths")
     records_found = _checked_or_exit(records, date.today(), "export").records
+    if output:
+        _output_allowed(output, records_found.root)
     table = by_month(kind, records_found) if aggregate else select(
         EXPORTABLE[kind].export(records_found), with_text=with_text, with_paths=with_paths)
     text = to_csv(table)

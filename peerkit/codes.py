@@ -70,6 +70,9 @@ CODES: tuple[Code, ...] = (
     Code('lone-working', WARNING, 'a community meeting without lone-working check-in and check-out'),
     Code('no-debrief', WARNING, 'a meeting with no debrief within `debrief_within_days` (default 2)'),
     Code('one-facilitator', WARNING, 'a group run by one facilitator (best practice is two)'),
+    Code('acknowledged', NOTE, 'a warning accepted in the record\'s `acknowledged:` list; shown with its reason, not counted'),
+    Code('stale-acknowledgement', WARNING, 'an `acknowledged:` entry that matches no warning on its record any more; remove it'),
+    Code('bad-acknowledgement', ERROR, 'an `acknowledged:` entry naming an error or an unknown code; errors are fixed, not accepted'),
     Code('overdue-action', WARNING, 'a supervision action past its due date and not done'),
     Code('evidence-other-supporter', WARNING, "a CPD entry's evidence in another supporter's folder (`evidence/<their-id>/`); it would go into this supporter's portfolio"),
 )

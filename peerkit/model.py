@@ -314,6 +314,23 @@ class CpdEntry:
         )
 
 
+@dataclass(frozen=True)
+class Acknowledgement:
+    """A warning accepted on one record (``acknowledged:``, accepted on every kind)."""
+
+    code: str
+    reason: str
+    by: str
+    date: date
+    index: int  # its place in the record's list, for pointing at its line
+    source: Source = field(repr=False, compare=False)
+
+    @classmethod
+    def all_from(cls, data: dict[str, Any], source: Source) -> tuple[Acknowledgement, ...]:
+        return tuple(cls(a["code"], a["reason"], a["by"], date.fromisoformat(a["date"]), i, source)
+                     for i, a in enumerate(data.get("acknowledged", ())))
+
+
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: derived figures are remembered per Records
 class Records:
     """Every schema-valid record of a programme, by kind (see :mod:`peerkit.kinds`), each sorted by path."""
@@ -323,6 +340,8 @@ class Records:
     # Per kind, the file stems present, valid or not, so one broken supporter
     # file does not also make every reference to it an error.
     stems: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # rel -> the warnings accepted on that record, whatever its kind.
+    acknowledgements: Mapping[str, tuple[Acknowledgement, ...]] = field(default_factory=dict)
 
     def of(self, kind: str) -> tuple[Any, ...]:
         return self.by_kind.get(kind, ())
@@ -351,6 +370,10 @@ class Records:
     @property
     def supporter_files(self) -> frozenset[str]:
         return self.stems.get("supporter", frozenset())
+
+    def acknowledgement(self, rel: str, code: str) -> Acknowledgement | None:
+        """The acknowledgement of warning ``code`` on the record at ``rel``, if any."""
+        return next((a for a in self.acknowledgements.get(rel, ()) if a.code == code), None)
 
     @property
     def debrief_within_days(self) -> int:

@@ -46,6 +46,7 @@ class Obligation:
     subject: str = ""  # a training's title, an action's text, a meeting's kind
     missing: tuple[str, ...] = ()  # lone working: the times not recorded
     status: str = ""  # training: expired, expiring, valid, never done
+    code: str | None = None  # the warning check gives once it is late (acknowledging it settles the obligation)
 
     def days_left(self, as_of: date) -> int | None:
         """Days until due: negative when overdue, None when never done."""
@@ -70,8 +71,13 @@ def order(obligation: Obligation) -> tuple:
 
 
 def select(records: Records, as_of: date, within: int = HORIZON_DAYS) -> list[Obligation]:
-    """The obligations a list looking ``within`` days ahead shows, in their order."""
-    return sorted((o for o in obligations(records, as_of) if listed(o, as_of, within)), key=order)
+    """The obligations a list looking ``within`` days ahead shows, in their order; acknowledged ones are settled."""
+    return sorted((o for o in obligations(records, as_of)
+                   if listed(o, as_of, within) and not acknowledged(records, o)), key=order)
+
+
+def acknowledged(records: Records, obligation: Obligation) -> bool:
+    return obligation.code is not None and records.acknowledgement(obligation.source.rel, obligation.code) is not None
 
 
 @lru_cache(maxsize=4)
@@ -110,14 +116,15 @@ def _actions(records: Records):
         for action in session.actions:
             if not action.done and action.due is not None:
                 yield Obligation(ACTION, session.supporters, action.due, session.source,
-                                 ("actions", action.index, "due"), since=session.date, subject=action.action)
+                                 ("actions", action.index, "due"), since=session.date, subject=action.action,
+                                 code="overdue-action")
 
 
 def _meetings(records: Records, debrief_within: int):
     for m in records.meetings:
         if m.needs_debrief and m.debrief is None:
             yield Obligation(DEBRIEF, m.people, m.date + timedelta(days=debrief_within), m.source, ("date",),
-                             since=m.date, subject=m.kind)
+                             since=m.date, subject=m.kind, code="no-debrief")
         if m.setting == "community":
             lone = m.lone_working
             missing = tuple(name for name in ("checked_in", "checked_out")
@@ -125,7 +132,7 @@ def _meetings(records: Records, debrief_within: int):
             if missing:
                 yield Obligation(LONE_WORKING, m.people, m.date, m.source,
                                  ("lone_working",) if lone is not None else ("setting",),
-                                 since=m.date, subject=m.kind, missing=missing)
+                                 since=m.date, subject=m.kind, missing=missing, code="lone-working")
         if m.kind == "group" and len(m.facilitators) < 2:
             yield Obligation(FACILITATION, m.people, m.date, m.source, ("facilitators",), since=m.date,
-                             subject=m.kind)
+                             subject=m.kind, code="one-facilitator")

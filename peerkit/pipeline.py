@@ -20,7 +20,7 @@ from . import markup, validate
 from .discover import RecordFile, discover, stem
 from .kinds import BY_NAME, KINDS
 from .loader import LoadedFile, load_file
-from .model import Records
+from .model import Acknowledgement, Records
 from .problems import ERROR, Problem
 from .rules import run_rules
 
@@ -73,14 +73,18 @@ def build_records(root: Path, loaded: Iterable[LoadedFile], kinds_of: Mapping[st
     """
     by_kind: dict[str, list] = {kind.name: [] for kind in KINDS}
     stems: dict[str, set[str]] = {kind.name: set() for kind in KINDS}
+    acknowledgements = {}
     for f in loaded:
         kind = kinds_of[f.rel]
         stems[kind].add(stem(f.rel))
         if f.ok:
             data, _ = f.content()
-            by_kind[kind].append(BY_NAME[kind].model.from_data(data, f.source))
+            source = f.source
+            by_kind[kind].append(BY_NAME[kind].model.from_data(data, source))
+            if "acknowledged" in data:
+                acknowledgements[f.rel] = Acknowledgement.all_from(data, source)
     return Records(root=root, by_kind={k: tuple(v) for k, v in by_kind.items()},
-                   stems={k: frozenset(v) for k, v in stems.items()})
+                   stems={k: frozenset(v) for k, v in stems.items()}, acknowledgements=acknowledgements)
 
 
 def rules_on(records: Callable[[], Records], loaded: Sequence[LoadedFile], as_of: date) -> list[Problem]:

@@ -19,8 +19,8 @@ from typing import Callable, Iterable, Iterator
 
 from . import evidence
 from .discover import stem as file_stem
-from .model import CpdEntry, Meeting, Records, Supervision, Supporter
-from .problems import Problem
+from .model import Acknowledgement, CpdEntry, Meeting, Records, Supervision, Supporter
+from .problems import WARNING, Problem
 from .obligations import ACTION, DEBRIEF, FACILITATION, LONE_WORKING, Obligation, obligations
 from .source import Source
 from .validate import field_name
@@ -438,5 +438,62 @@ CACHEABLE_RULES: tuple[Rule, ...] = tuple(rule for rule in RULES if rule is not 
 
 
 def run_rules(records: Records, as_of: date, rules: tuple[Rule, ...] = RULES) -> list[Problem]:
-    return [problem for rule in rules for problem in rule(records, as_of)]
+    """Every rule's problems, with the warnings the records acknowledge set aside."""
+    problems = [problem for rule in rules for problem in rule(records, as_of)]
+    not_run = frozenset() if evidence_files in rules else frozenset(EVIDENCE_CODES)
+    return acknowledge(records, problems, not_run)
+
+
+# --- acknowledged warnings ---------------------------------------------------
+
+EVIDENCE_CODES = ("evidence-outside", "missing-evidence")
+
+
+def acknowledge(records: Records, problems: list[Problem], not_run: frozenset[str] = frozenset()) -> list[Problem]:
+    """``problems`` with each acknowledged warning turned into an ``acknowledged`` note.
+
+    An acknowledgement that matches no warning of its code on its record is
+    itself a warning (they never pile up silently), and one that names an
+    error, or no code at all, is an error: errors are fixed, not accepted.
+    ``not_run``: codes of rules left out of this run (their acknowledgements
+    cannot be judged stale here).
+    """
+    if not records.acknowledgements:
+        return problems
+    rel_of = {record.source.display: record.source.rel for kind in records.by_kind.values() for record in kind}
+    used: set[tuple[str, str]] = set()
+    out: list[Problem] = []
+    for p in problems:
+        ack = records.acknowledgement(rel_of.get(p.path, ""), p.code) if p.severity == WARNING else None
+        if ack is None:
+            out.append(p)
+            continue
+        used.add((rel_of[p.path], p.code))
+        out.append(ack.source.problem(("acknowledged", ack.index), "acknowledged",
+                                      f"{p.code} accepted by {ack.by} on {ack.date}: {ack.reason} "
+                                      f"(line {p.line}: {p.message})"))
+    for rel, acks in records.acknowledgements.items():
+        for ack in acks:
+            out.extend(_acknowledgement_problems(ack, (rel, ack.code) in used or ack.code in not_run))
+    return out
+
+
+def _acknowledgement_problems(ack: Acknowledgement, used: bool) -> Iterator[Problem]:
+    from .codes import BY_CODE
+
+    where = ("acknowledged", ack.index, "code")
+    known = BY_CODE.get(ack.code)
+    if known is None:
+        warnings = sorted(c.code for c in BY_CODE.values() if c.severity == WARNING)
+        yield ack.source.problem(where, "bad-acknowledgement",
+                                 f"'{ack.code}' is not a warning code; {did_you_mean(ack.code, warnings)}"
+                                 f"warnings that can be acknowledged: {', '.join(warnings)}")
+    elif known.severity != WARNING:
+        yield ack.source.problem(where, "bad-acknowledgement",
+                                 f"'{ack.code}' is {'an' if known.severity == 'error' else 'a'} {known.severity}, "
+                                 f"and only warnings can be acknowledged; fix what it reports instead")
+    elif not used:
+        yield ack.source.problem(where, "stale-acknowledgement",
+                                 f"acknowledges '{ack.code}', but this record has no such warning now; "
+                                 f"remove the acknowledgement")
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .resources import data_dir
-from .kinds import NAMES as KINDS
+from .kinds import BY_FOLDER, NAMES as KINDS
 from .validate import schema_text
 
 
@@ -36,6 +36,17 @@ def starter_files() -> dict[str, bytes]:
     return dict(sorted(files.items()))
 
 
+def is_example_record(rel: str) -> bool:
+    """A starter record (the example supporter), as opposed to infrastructure.
+
+    ``init --force`` on an existing repository adds missing infrastructure
+    (.gitignore, editor schemas, the pre-commit config, empty folders) and
+    never an example record: the coordinator may have deleted it on purpose.
+    """
+    folder, _, name = rel.partition("/")
+    return folder in BY_FOLDER and name.endswith((".yaml", ".yml"))
+
+
 def init(target: Path, force: bool = False) -> InitReport:
     """Write the starter files into ``target``, never overwriting a file."""
     if target.exists() and not target.is_dir():
@@ -45,6 +56,8 @@ def init(target: Path, force: bool = False) -> InitReport:
                         f"the starter files it lacks (existing files are never overwritten)")
     report = InitReport()
     files = starter_files()
+    if target.is_dir() and any(target.iterdir()):  # --force on an existing folder: infrastructure only
+        files = {rel: content for rel, content in files.items() if not is_example_record(rel)}
     inside = target.resolve()
     for rel in files:  # a folder that is a link out of DIR (e.g. evidence -> elsewhere) is never written through
         folder = (target / rel).parent

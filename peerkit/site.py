@@ -269,7 +269,14 @@ def render_dashboard(analysis: Analysis) -> str:
     groups = needs_attention(analysis)
     return environment().get_template("dashboard.html").render(
         **_page_context(analysis), attention_count=sum(len(items) for _, items in groups),
-        attention_groups=groups, horizon=HORIZON_DAYS, chart=chart, root="")
+        attention_groups=groups, horizon=HORIZON_DAYS, chart=chart, root="",
+        acknowledged=acknowledged_list(analysis))
+
+
+def acknowledged_list(analysis: Analysis) -> list:
+    """Every accepted warning, newest first: the coordinator sees what was accepted, by whom and why."""
+    acks = [ack for acks in analysis.records.acknowledgements.values() for ack in acks]
+    return sorted(acks, key=lambda a: (a.date, a.source.display, a.index), reverse=True)
 
 
 def render_supporter_page(analysis: Analysis, supporter_id: str) -> str:

@@ -52,12 +52,21 @@ _WANTED = {"string": "text", "integer": "a whole number", "number": "a number", 
 
 def schema_text(kind: str) -> str:
     """The schema of ``kind`` as JSON text (for ``peerkit schema`` and editors)."""
-    return (data_dir("schemas") / f"{kind}.schema.json").read_text(encoding="utf-8")
+    return json.dumps(schema(kind), indent=2, ensure_ascii=False) + "\n"
 
 
 @cache
 def schema(kind: str) -> dict:
-    return json.loads(schema_text(kind))
+    """The schema of ``kind``: its file, plus the fields every kind shares.
+
+    ``acknowledged`` is defined once (``schemas/acknowledged.json``) and
+    accepted on every record, whatever its kind.
+    """
+    folder = data_dir("schemas")
+    spec = json.loads((folder / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    shared = json.loads((folder / "acknowledged.json").read_text(encoding="utf-8"))
+    spec.setdefault("properties", {})["acknowledged"] = shared
+    return spec
 
 
 def vocabulary(kind: str, *field_path: str) -> tuple[str, ...]:
@@ -140,7 +149,7 @@ def schema_digest() -> str:
 
     from .kinds import NAMES
 
-    digest = hashlib.sha256()
+    digest = hashlib.sha256((data_dir("schemas") / "acknowledged.json").read_bytes())
     for kind in NAMES:
         digest.update(schema_text(kind).encode())
     return digest.hexdigest()

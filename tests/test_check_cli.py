@@ -169,8 +169,9 @@ def test_output_sorted_by_path_then_line(records):
 def test_paths_as_the_user_typed_them(records, monkeypatch):
     add_a_warning(records)
     monkeypatch.chdir(records.parent)
-    exit_code, output = run("check", "--as-of", AS_OF)  # default: records/
-    assert output.splitlines()[0].startswith("records/meetings/2025/2025-04-07-peer-group.yaml:3:1: warning: ")
+    exit_code, output = run("check", "--as-of", AS_OF)  # default: records/, and it says so
+    assert output.splitlines()[0] == "peerkit: using the records in records/"
+    assert output.splitlines()[1].startswith("records/meetings/2025/2025-04-07-peer-group.yaml:3:1: warning: ")
     monkeypatch.chdir(records)
     exit_code, output = run("check", ".", "--as-of", AS_OF)
     assert output.splitlines()[0].startswith("meetings/2025/2025-04-07-peer-group.yaml:3:1: warning: ")
@@ -252,10 +253,10 @@ def test_missing_records_folder_is_a_clean_usage_error(tmp_path):
     assert "Traceback" not in output
 
 
-def test_records_path_that_is_a_file_is_a_usage_error(records):
+def test_a_record_file_is_checked_on_its_own(records):
     exit_code, output = run("check", str(records / "programme.yaml"))
-    assert exit_code == 2
-    assert "is a file" in output
+    assert exit_code == 0
+    assert output.splitlines()[-1] == "checked 1 file: 0 errors, 0 warnings"
 
 
 def test_unknown_format_is_a_usage_error(records):

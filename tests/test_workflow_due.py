@@ -174,11 +174,12 @@ def test_due_with_nothing_due_says_so(tmp_path: Path) -> None:
     assert result.output == "Nothing overdue or due within 30 days (as of 2025-06-30).\n"
 
 
-def test_due_refuses_records_with_errors(root: Path) -> None:
+def test_due_reports_the_rest_when_a_record_has_errors(root: Path) -> None:
     write(root / "supporters/ben-shah.yaml", "id: ben-shah\nname: Ben Shah\nstatus: sleeping\njoined: 2025-05-01\n")
 
     result = run("due", root, "--as-of", AS_OF)
 
     assert result.exit_code == 1
     assert "ben-shah.yaml:3:1: error: bad-value status is 'sleeping'" in result.output
-    assert "error: due refused: checked" in result.output
+    assert "left out 1 file with errors" in result.output and "ben-shah.yaml" in result.output
+    assert "Amara Okafor: supervision due 2025-05-13" in result.output  # one typo hides nothing else
