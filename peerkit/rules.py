@@ -440,13 +440,11 @@ CACHEABLE_RULES: tuple[Rule, ...] = tuple(rule for rule in RULES if rule is not 
 def run_rules(records: Records, as_of: date, rules: tuple[Rule, ...] = RULES) -> list[Problem]:
     """Every rule's problems, with the warnings the records acknowledge set aside."""
     problems = [problem for rule in rules for problem in rule(records, as_of)]
-    not_run = frozenset() if evidence_files in rules else frozenset(EVIDENCE_CODES)
+    not_run = frozenset() if evidence_files in rules else frozenset(EVIDENCE_CODES.values())
     return acknowledge(records, problems, not_run)
 
 
 # --- acknowledged warnings ---------------------------------------------------
-
-EVIDENCE_CODES = ("evidence-outside", "missing-evidence")
 
 
 def acknowledge(records: Records, problems: list[Problem], not_run: frozenset[str] = frozenset()) -> list[Problem]:
