@@ -48,18 +48,25 @@ def describe(obligation: Obligation, people: Mapping[str, str], date_text: DateT
     if o.kind == DEBRIEF:
         return f"{who}: no debrief after the {o.subject} meeting on {_day(o.since, date_text)}"
     if o.kind == LONE_WORKING:
-        times = " or ".join(name.replace("_", "-") for name in o.missing)
+        times = " or ".join(_TIMES.get(name, name) for name in o.missing)
         return f"{who}: no lone-working {times} for the community meeting on {_day(o.since, date_text)}"
     if o.kind == FACILITATION:
         return f"{who}: group run by one facilitator on {_day(o.since, date_text)} (best practice is two)"
     raise ValueError(f"no words for obligations of kind {o.kind!r}")
 
 
+_TIMES = {"checked_in": "check-in", "checked_out": "check-out"}
+# Owed about something that already happened (a missing check-out): how long ago, not "overdue".
+_SINCE_KINDS = frozenset({LONE_WORKING, FACILITATION})
+
+
 def when(obligation: Obligation, as_of: date) -> str:
-    """``3 days overdue``, ``due today``, ``in 5 days`` or ``never done``."""
+    """``3 days overdue``, ``due today``, ``in 5 days``, ``never done``, or ``40 days ago``."""
     days = obligation.days_left(as_of)
     if days is None:
         return "never done"
+    if obligation.kind in _SINCE_KINDS:
+        return "today" if days == 0 else f"{-days} day{'' if days == -1 else 's'} ago"
     if days < 0:
         return f"{-days} day{'' if days == -1 else 's'} overdue"
     if days == 0:

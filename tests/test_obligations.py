@@ -41,9 +41,11 @@ def _attention_items(index_html: str) -> list[tuple[str, str, str]]:
     return items
 
 
-def _when(days: int | None) -> str:
+def _when(category: str, days: int | None) -> str:
     if days is None:
         return "never done"
+    if category in (LONE_WORKING, FACILITATION):  # about something past: how long ago
+        return f"{-days} day{'' if days == -1 else 's'} ago"
     if days < 0:
         return f"{-days} day{'' if days == -1 else 's'} overdue"
     return "due today" if days == 0 else f"in {days} day{'' if days == 1 else 's'}"
@@ -56,7 +58,7 @@ def test_needs_attention_and_due_list_the_same_items_on_the_demo(tmp_path):
     due = CliRunner().invoke(main, ["due", str(DEMO), "--format", "json", "--as-of", DEMO_AS_OF,
                                     "--within", str(HORIZON_DAYS)])
     assert due.exit_code == 0, due.output
-    listed_by_due = [(HEADINGS[item["category"]], _when(item["days"]), item["path"])
+    listed_by_due = [(HEADINGS[item["category"]], _when(item["category"], item["days"]), item["path"])
                      for item in json.loads(due.output)]
     on_dashboard = _attention_items((site / "index.html").read_text(encoding="utf-8"))
     assert len(on_dashboard) >= 10  # the demo has something under every heading
