@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import DEMO
 from peerkit import parallel, pipeline
 from peerkit.check import check
 
-DEMO = Path(__file__).resolve().parents[1] / "records"
 AS_OF = date(2026, 11, 20)
 
 

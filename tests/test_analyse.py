@@ -8,15 +8,15 @@ import pytest
 
 from peerkit.analyse import (ASSESSED, EVIDENCED, MISSING, TRAINING_EXPIRED, TRAINING_EXPIRING, TRAINING_NEVER,
                              TRAINING_VALID, Analysis, add_months, last_months)
+from conftest import SAMPLE, SAMPLE_AS_OF, write_sample
 from peerkit.check import check
-from sample import AS_OF, FILES, write_sample
 
-AS_OF_DATE = date.fromisoformat(AS_OF)
+AS_OF_DATE = date.fromisoformat(SAMPLE_AS_OF)
 
 
 def analysis_of(tmp_path, as_of: date = AS_OF_DATE, **changes: str) -> Analysis:
     """Analyse the sample programme, with some files replaced or added."""
-    files = {**FILES, **changes}
+    files = {**SAMPLE, **changes}
     root = write_sample(tmp_path / "records", files)
     result = check(root, as_of, use_cache=False)
     assert result.errors == 0, [p for p in result.problems if p.severity == "error"]

@@ -5,35 +5,32 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from browser import chromium_page, screenshot
+from conftest import DEMO_AS_OF, run
 from peerkit.analyse import Analysis
 from peerkit.check import check
-from peerkit.cli import main
 
 pytestmark = pytest.mark.browser
-DEMO = Path(__file__).resolve().parents[1] / "records"
-DEMO_AS_OF = "2026-11-20"
 
 
 @pytest.fixture(scope="module")
-def demo_site(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("demo") / "site"
-    result = CliRunner().invoke(main, ["build", str(DEMO), "-o", str(site), "--as-of", DEMO_AS_OF])
+def demo_site(demo, tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("demo-site") / "site"
+    result = run("build", demo, "-o", site, "--as-of", DEMO_AS_OF)
     assert result.exit_code == 0, result.output
     return site
 
 
-def overdue_supporters() -> list[str]:
+def overdue_supporters(demo: Path) -> list[str]:
     from datetime import date
 
-    analysis = Analysis.of(check(DEMO, date.fromisoformat(DEMO_AS_OF)).records, date.fromisoformat(DEMO_AS_OF))
+    analysis = Analysis.of(check(demo, date.fromisoformat(DEMO_AS_OF)).records, date.fromisoformat(DEMO_AS_OF))
     return [s.supporter.name for s in analysis.summaries.values() if s.supervision_overdue_days]
 
 
-def test_dashboard_shows_overdue_supporter_chart_and_tables(demo_site):
-    overdue = overdue_supporters()
+def test_dashboard_shows_overdue_supporter_chart_and_tables(demo, demo_site):
+    overdue = overdue_supporters(demo)
     assert overdue, "the demo programme should have someone overdue for supervision"
     with chromium_page() as (page, console, errors):
         page.goto((demo_site / "index.html").as_uri())

@@ -7,24 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
-from peerkit.cli import main
-from sample import AS_OF, write_sample
+from conftest import SAMPLE_AS_OF, run, snapshot
 
 
 def build(records: Path, out: Path, *extra: str):
-    return CliRunner().invoke(main, ["build", str(records), "-o", str(out), "--as-of", AS_OF, *extra])
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture
-def sample(tmp_path: Path) -> Path:
-    return write_sample(tmp_path / "records")
+    return run("build", records, "-o", out, "--as-of", SAMPLE_AS_OF, *extra)
 
 
 def test_build_writes_dashboard_supporter_pages_and_portfolios(sample, tmp_path):
@@ -120,7 +107,8 @@ def test_a_failed_render_leaves_the_previous_site_and_no_temporary_folder(sample
         "sys.argv = ['peerkit', 'build', sys.argv[1], '-o', sys.argv[2], '--as-of', sys.argv[3], '--no-pdf']\n"
         "main()\n"
     )
-    run = subprocess.run([sys.executable, "-c", script, str(sample), str(site), AS_OF], capture_output=True, text=True)
-    assert run.returncode != 0 and "disk full" in run.stderr
+    done = subprocess.run([sys.executable, "-c", script, str(sample), str(site), SAMPLE_AS_OF], capture_output=True,
+                          text=True)
+    assert done.returncode != 0 and "disk full" in done.stderr
     assert snapshot(site) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["records", "site"]

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from conftest import EVIDENCE_FILES, run, run_check, write
+import peerkit
+from conftest import AS_OF, EVIDENCE_FILES, run, run_check, write
+from peerkit.resources import data_dir
 
 
 def cache_file(records):
@@ -41,16 +48,57 @@ def test_a_changed_file_is_checked_again(records):
     assert "amara-okafor.yaml:3:1: error: bad-value status is 'retired'" in output
 
 
-def test_results_from_other_code_or_schemas_are_ignored(records):
-    run_check(records)
-    stored = json.loads(cache_file(records).read_text())
-    rel = "supporters/amara-okafor.yaml"
-    digest = stored["files"][rel][0]
-    # A planted entry claiming the file has a problem: honoured only under the right key.
-    stored["files"][rel] = [digest, None, [[1, 1, "error", "planted", "from a stale cache"]]]
-    stored["key"] = "written-by-another-peerkit"
-    cache_file(records).write_text(json.dumps(stored))
-    assert "planted" not in run_check(records)[1]
+def another_peerkit(tmp_path: Path, change: str) -> Path:
+    """A copy of this peerkit (for PYTHONPATH) with one change: a rule's message ("code") or
+    a schema's allowed values ("schemas"), so the results it caches differ from this one's."""
+    other = tmp_path / "another-peerkit"
+    package = shutil.copytree(Path(peerkit.__file__).parent, other / "peerkit",
+                              ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("schemas", "templates"):
+        shutil.copytree(data_dir(name), package / name, dirs_exist_ok=True)
+    if change == "code":
+        rules = package / "rules.py"
+        text = rules.read_text(encoding="utf-8")
+        assert "no debrief recorded" in text
+        rules.write_text(text.replace("no debrief recorded", "another peerkit found no debrief"), encoding="utf-8")
+    else:
+        path = package / "schemas/meeting.schema.json"
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        schema["properties"]["setting"]["enum"].append("comunity")
+        path.write_text(json.dumps(schema), encoding="utf-8")
+    return other
+
+
+@pytest.mark.parametrize("change", ["code", "schemas"])
+def test_results_from_other_code_or_schemas_are_ignored(records, tmp_path, change):
+    """Another peerkit (same user, so the same secret) caches results this one would not give;
+    this one must check afresh, not read them. Both run as subprocesses, each working out its
+    own cache key."""
+    # No debrief (a warning with a message from rules.py); a setting only the other schema allows.
+    write(records / "meetings/2025/2025-06-20-one-to-one-dk.yaml", f"""
+        date: 2025-06-20
+        kind: one-to-one
+        supporter: amara-okafor
+        mentee: DK
+        setting: {"in-house" if change == "code" else "comunity"}
+        duration_minutes: 60
+    """)
+    other = another_peerkit(tmp_path, change)
+
+    def check_with(pythonpath: str) -> str:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [pythonpath, os.environ.get("PYTHONPATH")]))}
+        done = subprocess.run([sys.executable, "-m", "peerkit", "check", str(records), "--as-of", AS_OF],
+                              capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+        assert done.stderr == ""
+        return done.stdout
+
+    theirs, ours = check_with(str(other)), check_with("")
+    if change == "code":
+        assert "warning: no-debrief another peerkit found no debrief" in theirs
+        assert "warning: no-debrief no debrief recorded" in ours and "another peerkit" not in ours
+    else:
+        assert theirs.endswith("0 errors, 1 warning\n")
+        assert "2025-06-20-one-to-one-dk.yaml:5:1: error: bad-value setting is 'comunity'" in ours
 
 
 @pytest.mark.parametrize("garbage", ["", "{not json", "[]", '{"key": 1, "files": []}', "\x00\xff"])

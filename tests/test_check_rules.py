@@ -258,7 +258,7 @@ def test_unknown_training(records):
     p = only(output, records, "unknown-training")
     assert (p.path, p.line, p.severity) == ("cpd/ben-shah/2025-05-01-fire-safety.yaml", 6, "error")
     assert "'fire-safety' is not in programme.yaml's mandatory_training" in p.message
-    assert "known: lone-working, safeguarding" in p.message
+    assert "known: equality, lone-working, safeguarding" in p.message
     assert exit_code == 1
 
 

@@ -8,16 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import problems, run_check
-
-DEMO = Path(__file__).resolve().parents[1] / "records"
-DEMO_AS_OF = "2026-11-20"
+from conftest import DEMO, DEMO_AS_OF, problems, run_check
 
 
-def test_demo_records_pass_with_realistic_warnings():
-    exit_code, output = run_check(DEMO, as_of=DEMO_AS_OF)
+def test_demo_records_pass_with_realistic_warnings(demo):
+    exit_code, output = run_check(demo, as_of=DEMO_AS_OF)
     assert exit_code == 0, output
-    found = problems(output, DEMO)
+    found = problems(output, demo)
     assert found, "the demo should show a few realistic warnings"
     assert {p.severity for p in found} == {"warning"}, output
     assert {"no-debrief", "overdue-action"} <= {p.code for p in found}

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, problems, run, run_check, write
+from conftest import AS_OF, SAMPLE_AS_OF, problems, run, run_check, snapshot, write, write_sample
 from peerkit.loader import MAX_BYTES, MAX_DEPTH, load_file
 
 HOSTILE = Path(__file__).parent / "hostile"
@@ -423,16 +423,8 @@ def test_a_cache_written_by_someone_else_is_not_trusted(records, tmp_path):
 
 # --- writes ------------------------------------------------------------------------
 
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def build(records: Path, out: Path, *extra: str) -> tuple[int, str]:
-    from click.testing import CliRunner
-
-    from peerkit.cli import main
-
-    result = CliRunner().invoke(main, ["build", str(records), "-o", str(out), "--as-of", AS_OF, "--no-pdf", *extra])
+    result = run("build", records, "-o", out, "--as-of", AS_OF, "--no-pdf", *extra)
     assert "Traceback" not in result.output and not isinstance(result.exception, (KeyError, TypeError, ValueError))
     return result.exit_code, result.output
 
@@ -471,18 +463,13 @@ def test_build_into_a_link_writes_nothing_through_it(records, tmp_path):
 def test_pdf_failure_half_way_leaves_the_previous_site(tmp_path):
     """Like tests/test_build.py's render failure, but the second PDF fails to write."""
     from peerkit import pdf
-    from sample import AS_OF as SAMPLE_AS_OF, write_sample
 
     if pdf.unavailable_reason():
         pytest.skip(f"needs WeasyPrint: {pdf.unavailable_reason()}")
     records = write_sample(tmp_path / "records")
     site = tmp_path / "site"
     command = ["build", str(records), "-o", str(site), "--as-of", SAMPLE_AS_OF]
-    from click.testing import CliRunner
-
-    from peerkit.cli import main
-
-    assert CliRunner().invoke(main, command).exit_code == 0
+    assert run(*command).exit_code == 0
     before = snapshot(site)
     assert any(rel.endswith("portfolio.pdf") for rel in before)
     script = textwrap.dedent("""

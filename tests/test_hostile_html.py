@@ -16,11 +16,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from browser import chromium_page
-from peerkit.cli import main
-from sample import AS_OF, write_sample
+from conftest import REPO, SAMPLE_AS_OF, run, write_sample
 
 # One line: for names and titles (autoescaped as text).
 LINE = ("<script>window.pwned=1;document.title='PWNED';alert('line')</script>"
@@ -125,9 +123,9 @@ def site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("hostile-html")
     records = write_sample(root / "records")
     _inject(records)
-    check = CliRunner().invoke(main, ["check", str(records), "--as-of", AS_OF, "--no-cache"])
+    check = run("check", records, "--as-of", SAMPLE_AS_OF, "--no-cache")
     assert check.exit_code == 0, check.output  # hostile text is still valid text
-    result = CliRunner().invoke(main, ["build", str(records), "-o", str(root / "site"), "--as-of", AS_OF, "--no-pdf"])
+    result = run("build", records, "-o", root / "site", "--as-of", SAMPLE_AS_OF, "--no-pdf")
     assert result.exit_code == 0, result.output
     return root / "site"
 
@@ -187,7 +185,7 @@ def active_content(page: str, html: str) -> list[str]:
             found.append(f"<script src={attrs.get('src')}>")
         if tag == "svg" and page != "index.html":
             found.append("<svg> outside the dashboard chart")
-    templates = Path(__file__).resolve().parents[1] / "templates"
+    templates = REPO / "templates"
     portfolio = page.startswith("portfolios/")
     # Only peerkit's own script (dashboard pages; portfolios have none) and CSS, each
     # allowed by its CSP hash.

@@ -13,9 +13,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from peerkit.cli import main
+from conftest import DEMO_AS_OF, run
 from peerkit.model import Meeting, Programme, Records, Supervision, Supporter
 from peerkit.obligations import (ACTION, DEBRIEF, FACILITATION, HORIZON_DAYS, LONE_WORKING, SUPERVISION, listed,
                                  obligations, select)
@@ -23,8 +21,6 @@ from peerkit.rules import debriefed_in_time, lone_working_checked, supervision_a
 from peerkit.source import Source
 from peerkit.wording import HEADINGS, describe, when
 
-DEMO = Path(__file__).resolve().parents[1] / "records"
-DEMO_AS_OF = "2026-11-20"
 AS_OF = date(2025, 6, 30)
 
 
@@ -51,12 +47,11 @@ def _when(category: str, days: int | None) -> str:
     return "due today" if days == 0 else f"in {days} day{'' if days == 1 else 's'}"
 
 
-def test_needs_attention_and_due_list_the_same_items_on_the_demo(tmp_path):
+def test_needs_attention_and_due_list_the_same_items_on_the_demo(demo, tmp_path):
     site = tmp_path / "site"
-    built = CliRunner().invoke(main, ["build", str(DEMO), "-o", str(site), "--no-pdf", "--as-of", DEMO_AS_OF])
+    built = run("build", demo, "-o", site, "--no-pdf", "--as-of", DEMO_AS_OF)
     assert built.exit_code == 0, built.output
-    due = CliRunner().invoke(main, ["due", str(DEMO), "--format", "json", "--as-of", DEMO_AS_OF,
-                                    "--within", str(HORIZON_DAYS)])
+    due = run("due", demo, "--format", "json", "--as-of", DEMO_AS_OF, "--within", HORIZON_DAYS)
     assert due.exit_code == 0, due.output
     listed_by_due = [(HEADINGS[item["category"]], _when(item["category"], item["days"]), item["path"])
                      for item in json.loads(due.output)]
@@ -65,7 +60,7 @@ def test_needs_attention_and_due_list_the_same_items_on_the_demo(tmp_path):
     assert {heading for heading, _, _ in on_dashboard} == set(HEADINGS.values())
     assert on_dashboard == listed_by_due
     # and `due` without --within looks exactly as far ahead as the dashboard
-    default = CliRunner().invoke(main, ["due", str(DEMO), "--format", "json", "--as-of", DEMO_AS_OF])
+    default = run("due", demo, "--format", "json", "--as-of", DEMO_AS_OF)
     assert json.loads(default.output) == json.loads(due.output)
 
 

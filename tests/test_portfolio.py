@@ -8,18 +8,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from pypdf import PdfReader
 
-from peerkit.cli import main
-from sample import AMARA_OWN, AS_OF, NOT_IN_AMARA, write_sample
+from conftest import AMARA_OWN, DEMO_AS_OF, NOT_IN_AMARA, SAMPLE_AS_OF, run, write_sample
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("portfolio")
     records = write_sample(root / "records")
-    result = CliRunner().invoke(main, ["build", str(records), "-o", str(root / "site"), "--as-of", AS_OF])
+    result = run("build", records, "-o", root / "site", "--as-of", SAMPLE_AS_OF)
     assert result.exit_code == 0, result.output
     return root / "site"
 
@@ -73,12 +71,11 @@ def test_pdf_is_a_real_paginated_document(site):
 def test_portfolio_command_builds_one_supporter(tmp_path):
     records = write_sample(tmp_path / "records")
     out = tmp_path / "for-amara"
-    result = CliRunner().invoke(main, ["portfolio", "amara", str(records), "-o", str(out), "--as-of", AS_OF])
+    result = run("portfolio", "amara", records, "-o", out, "--as-of", SAMPLE_AS_OF)
     assert result.exit_code == 0, result.output
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
         ".peerkit-site", "evidence/amara/safeguarding.pdf", "index.html", "portfolio.pdf"]
-    result = CliRunner().invoke(main, ["portfolio", "nobody", str(records), "-o", str(tmp_path / "x"),
-                                       "--as-of", AS_OF])
+    result = run("portfolio", "nobody", records, "-o", tmp_path / "x", "--as-of", SAMPLE_AS_OF)
     assert result.exit_code == 1
     assert "no supporter 'nobody' in the records; known ids: amara, bex" in result.output
 
@@ -90,20 +87,19 @@ def test_without_a_pdf_engine_html_is_built_with_one_clear_warning(tmp_path):
     blocker.mkdir()
     (blocker / "weasyprint.py").write_text("raise ImportError('weasyprint is not installed here')\n")
     env = {**os.environ, "PYTHONPATH": f"{blocker}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
-    run = subprocess.run([sys.executable, "-m", "peerkit", "build", str(records), "-o", str(tmp_path / "site"),
-                          "--as-of", AS_OF], capture_output=True, text=True, env=env)
-    assert run.returncode == 0, run.stderr
-    assert run.stderr.count("warning: PDF portfolios were not made") == 1
-    assert "pip install 'peerkit[pdf]'" in run.stderr
+    done = subprocess.run([sys.executable, "-m", "peerkit", "build", str(records), "-o", str(tmp_path / "site"),
+                           "--as-of", SAMPLE_AS_OF], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("warning: PDF portfolios were not made") == 1
+    assert "pip install 'peerkit[pdf]'" in done.stderr
     assert (tmp_path / "site/portfolios/amara/index.html").exists()
     assert list((tmp_path / "site").rglob("portfolio.pdf")) == []
 
 
-def test_long_tables_repeat_their_header_on_every_page(tmp_path):
+def test_long_tables_repeat_their_header_on_every_page(demo, tmp_path):
     """A demo supporter's supervision record runs over a page break: its header row comes again."""
-    demo = Path(__file__).resolve().parents[1] / "records"
     out = tmp_path / "amara"
-    result = CliRunner().invoke(main, ["portfolio", "amara-okafor", str(demo), "-o", str(out), "--as-of", "2026-11-20"])
+    result = run("portfolio", "amara-okafor", demo, "-o", out, "--as-of", DEMO_AS_OF)
     assert result.exit_code == 0, result.output
     pages = [page.extract_text() for page in PdfReader(out / "portfolio.pdf").pages]
     with_header = [i for i, text in enumerate(pages) if "Date Type Focus Agreed actions and outcomes" in text]

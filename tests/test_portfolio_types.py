@@ -11,17 +11,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
-
-from click.testing import CliRunner
 
 import peerkit.portfolio
 import peerkit.site
-from peerkit.cli import main
+from conftest import DEMO_AS_OF, NOT_IN_AMARA, SAMPLE_AS_OF, run, write_sample
 from peerkit.model import Goal
-from sample import AS_OF, NOT_IN_AMARA, write_sample
 
-DEMO = Path(__file__).resolve().parents[1] / "records"
 PLAIN = (str, int, float, bool, date, type(None))
 
 
@@ -35,7 +30,7 @@ def portfolios_given_to_the_template(monkeypatch, args: list[str]) -> list[objec
         return render(portfolio)
 
     monkeypatch.setattr(peerkit.site, "render_portfolio", spy)
-    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    result = run(*args)
     assert result.exit_code == 0, result.output
     assert seen
     return seen
@@ -84,10 +79,10 @@ def not_printable(portfolio: object) -> list[str]:
     return wrong
 
 
-def test_every_demo_portfolio_holds_only_plain_values_and_portfolio_types(monkeypatch, tmp_path):
+def test_every_demo_portfolio_holds_only_plain_values_and_portfolio_types(monkeypatch, tmp_path, demo):
     portfolios = portfolios_given_to_the_template(
-        monkeypatch, ["build", str(DEMO), "-o", str(tmp_path / "site"), "--as-of", "2026-11-20", "--no-pdf"])
-    assert len(portfolios) == len(list((DEMO / "supporters").glob("*.yaml")))
+        monkeypatch, ["build", str(demo), "-o", str(tmp_path / "site"), "--as-of", DEMO_AS_OF, "--no-pdf"])
+    assert len(portfolios) == len(list((demo / "supporters").glob("*.yaml")))
     wrong = [not_printable(p)[:5] for p in portfolios if not_printable(p)]
     assert wrong == []
 
@@ -96,7 +91,7 @@ def test_the_walk_catches_a_record_or_raw_data_hidden_anywhere(monkeypatch, tmp_
     """The check above can fail: a model object or raw YAML data planted deep inside is found."""
     records = write_sample(tmp_path / "records")
     [amara] = portfolios_given_to_the_template(
-        monkeypatch, ["portfolio", "amara", str(records), "-o", str(tmp_path / "out"), "--as-of", AS_OF,
+        monkeypatch, ["portfolio", "amara", str(records), "-o", str(tmp_path / "out"), "--as-of", SAMPLE_AS_OF,
                       "--no-pdf"])
     planted = dataclasses.replace(amara, goals=(*amara.goals, Goal("a goal", None, None, "planned")),
                                   cpd_by_type=(("course", {"raw": ["data"]}),))
@@ -115,7 +110,7 @@ def test_nothing_the_portfolio_leaves_out_is_even_reachable_from_it(monkeypatch,
     """
     records = write_sample(tmp_path / "records")
     [amara] = portfolios_given_to_the_template(
-        monkeypatch, ["portfolio", "amara", str(records), "-o", str(tmp_path / "out"), "--as-of", AS_OF,
+        monkeypatch, ["portfolio", "amara", str(records), "-o", str(tmp_path / "out"), "--as-of", SAMPLE_AS_OF,
                       "--no-pdf"])
     text = [obj for _, obj in reachable(amara) if isinstance(obj, str)]
     assert any("Ownreflectionmarker" in t for t in text)  # the walk reaches the text, so absence means something

@@ -23,19 +23,17 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from peerkit.cli import main
+from conftest import SAMPLE, SAMPLE_AS_OF, run_check, write_sample
 from peerkit.validate import schema
-from sample import AS_OF, FILES, write_sample
 
 PROBLEM = re.compile(r"^(?P<path>.+):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|warning|note): "
                      r"(?P<code>[a-z0-9-]+) (?P<message>.+)$")
 SUMMARY = re.compile(r"^checked (?P<files>\d+) files?: (?P<errors>\d+) errors?, (?P<warnings>\d+) warnings?"
                      r"(?:, (?P<notes>\d+) notes?)?$")
-TEXTS = {rel: textwrap.dedent(text).lstrip() for rel, text in FILES.items()}
+TEXTS = {rel: textwrap.dedent(text).lstrip() for rel, text in SAMPLE.items()}
 _BASE: Path | None = None
 
 
@@ -48,10 +46,8 @@ def base_records() -> Path:
 
 
 def check(records: Path) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["check", str(records), "--as-of", AS_OF, "--no-cache"])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception  # a crash: hypothesis shrinks it and shows the input
-    return result.exit_code, result.output
+    """(exit code, output); a crash raises, so hypothesis shrinks it and shows the input."""
+    return run_check(records, "--no-cache", as_of=SAMPLE_AS_OF)
 
 
 def assert_clean(exit_code: int, output: str, records: Path) -> list[re.Match]:
@@ -165,7 +161,7 @@ def test_every_trap_in_every_line_of_every_record(tmp_path, trap):
 
 # --- valid records, generated --------------------------------------------------------
 
-FIRST, LAST = date(2025, 1, 6), date.fromisoformat(AS_OF)  # both supporters joined on 2025-01-06
+FIRST, LAST = date(2025, 1, 6), date.fromisoformat(SAMPLE_AS_OF)  # both supporters joined on 2025-01-06
 SUPPORTERS = ["amara", "bex"]
 COMPETENCIES = ["listening", "boundaries", "safeguarding"]
 TRAINING = ["safeguarding", "lone-working", "equality"]

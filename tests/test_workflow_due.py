@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from workflow_helpers import AMARA, make_records, run, write
-
-AS_OF = "2025-06-30"
+from conftest import AMARA, AS_OF, make_records, programme, run, write
 
 
 @pytest.fixture
@@ -28,6 +26,10 @@ def root(tmp_path: Path) -> Path:
     Cleo: left -> owed nothing.
     """
     return make_records(tmp_path / "records", {
+        "programme.yaml": programme(mandatory_training=[
+            {"id": "safeguarding", "title": "Safeguarding adults", "renew_every_months": 36},
+            {"id": "lone-working", "title": "Lone working", "renew_every_months": 12},
+        ]),
         "supporters/amara-okafor.yaml": AMARA,
         "supporters/ben-shah.yaml": """
             id: ben-shah

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from workflow_helpers import AMARA, make_records, run
+from conftest import AMARA, BEN, make_records, run
 
 MENTEE = "QZ-7781"  # unique, so any leak of it is found
 
@@ -17,13 +17,7 @@ MENTEE = "QZ-7781"  # unique, so any leak of it is found
 def root(tmp_path: Path) -> Path:
     return make_records(tmp_path / "records", {
         "supporters/amara-okafor.yaml": AMARA,
-        "supporters/ben-shah.yaml": """
-            id: ben-shah
-            name: Ben Shah
-            status: active
-            joined: 2024-03-01
-            roles: [group, telephone]
-        """,
+        "supporters/ben-shah.yaml": BEN,
         # An older-style file name that holds the mentee's code.
         "meetings/2025/2025-03-04-one-to-one-qz-7781.yaml": f"""
             date: 2025-03-04
@@ -132,7 +126,8 @@ def test_export_supporters_supervision_and_cpd(root: Path) -> None:
     cpd_text = run("export", "cpd", root).output
 
     assert [(s["id"], s["name"], s["status"], s["roles"]) for s in supporters] == [
-        ("amara-okafor", "Amara Okafor", "active", ""), ("ben-shah", "Ben Shah", "active", "group; telephone")]
+        ("amara-okafor", "Amara Okafor", "active", "one-to-one; group"),
+        ("ben-shah", "Ben Shah", "active", "group; telephone")]
     [session] = supervision
     assert session["focus"] == "reflection; development"
     assert (session["actions"], session["open_actions"], session["supervisor"]) == ("2", "1", "Jo Hill")

@@ -8,9 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from workflow_helpers import run, tree, write
-
-REPO = Path(__file__).resolve().parent.parent
+from conftest import REPO, run, snapshot, write
 
 
 def test_init_creates_a_repository_that_passes_check(tmp_path: Path) -> None:
@@ -19,7 +17,7 @@ def test_init_creates_a_repository_that_passes_check(tmp_path: Path) -> None:
     result = run("init", target)
 
     assert result.exit_code == 0, result.output
-    files = set(tree(target))
+    files = set(snapshot(target))
     assert {"programme.yaml", "supporters/alex-example.yaml", "README.md", ".gitignore",
             ".pre-commit-config.yaml", "meetings/.gitkeep", "supervision/.gitkeep", "cpd/.gitkeep",
             "evidence/.gitkeep", ".vscode/settings.json", ".schemas/meeting.schema.json"} <= files
@@ -62,7 +60,7 @@ def test_init_refuses_a_non_empty_folder(tmp_path: Path) -> None:
 
     assert result.exit_code == 1
     assert "is not empty" in result.output and "--force" in result.output
-    assert tree(target) == {"notes.txt": b"mine\n"}
+    assert snapshot(target) == {"notes.txt": b"mine\n"}
 
 
 def test_init_refuses_a_file(tmp_path: Path) -> None:

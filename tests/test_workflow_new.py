@@ -12,21 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from workflow_helpers import AMARA, make_records, run, tree
-
-AS_OF = "2025-06-30"
+from conftest import AMARA, AS_OF, BEN, make_records, run, snapshot
 
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     return make_records(tmp_path / "records", {
         "supporters/amara-okafor.yaml": AMARA,
-        "supporters/ben-shah.yaml": """
-            id: ben-shah
-            name: Ben Shah
-            status: active
-            joined: 2024-03-01
-        """,
+        "supporters/ben-shah.yaml": BEN,
     })
 
 
@@ -92,13 +85,13 @@ def test_new_never_overwrites_a_second_meeting_on_the_same_day_gets_its_own_file
 
 
 def test_new_supporter_never_overwrites_an_existing_supporter(root: Path) -> None:
-    before = tree(root)
+    before = snapshot(root)
 
     result = run("new", "supporter", root, "--name", "Amara Okafor", "--status", "active")
 
     assert result.exit_code == 1
     assert "supporters/amara-okafor.yaml already exists; nothing was written" in result.output
-    assert tree(root) == before
+    assert snapshot(root) == before
 
 
 def test_new_supporter_id_defaults_to_the_slug_of_the_name(root: Path) -> None:
@@ -137,18 +130,18 @@ def test_new_supervision_and_cpd_pass_check(root: Path) -> None:
 
 
 def test_new_without_required_flags_and_no_terminal_names_them_and_writes_nothing(root: Path) -> None:
-    before = tree(root)
+    before = snapshot(root)
 
     result = run("new", "meeting", root, "--kind", "one-to-one", input="")
 
     assert result.exit_code == 2
     assert "missing --supporter, --mentee, --setting, --duration" in result.output
     assert "only when run in a terminal" in result.output
-    assert tree(root) == before
+    assert snapshot(root) == before
 
 
 def test_new_unknown_supporter_names_the_known_ids(root: Path) -> None:
-    before = tree(root)
+    before = snapshot(root)
 
     result = run("new", "cpd", root, "--date", "2025-04-10", "--supporter", "amara-okafr", "--title", "Reading",
                  "--type", "reading", "--hours", "1")
@@ -157,7 +150,7 @@ def test_new_unknown_supporter_names_the_known_ids(root: Path) -> None:
     assert "no supporter 'amara-okafr'" in result.output
     assert "did you mean 'amara-okafor'?" in result.output
     assert "known ids: amara-okafor, ben-shah" in result.output
-    assert tree(root) == before
+    assert snapshot(root) == before
 
 
 @pytest.mark.parametrize("args, message", [
@@ -167,14 +160,14 @@ def test_new_unknown_supporter_names_the_known_ids(root: Path) -> None:
     (("--mentee", "DK", "--checked-in", "9:30"), "lone_working.checked_in '9:30' is not in the right form"),
 ])
 def test_new_refuses_a_record_that_would_fail_check(root: Path, args: tuple, message: str) -> None:
-    before = tree(root)
+    before = snapshot(root)
 
     result = run("new", "meeting", root, "--kind", "one-to-one", "--supporter", "amara-okafor",
                  "--setting", "in-house", "--duration", "30", *args)
 
     assert result.exit_code == 1
     assert "nothing was written" in result.output and message in result.output
-    assert tree(root) == before
+    assert snapshot(root) == before
 
 
 def test_new_refuses_unknown_competency_and_training(root: Path) -> None:
@@ -182,9 +175,9 @@ def test_new_refuses_unknown_competency_and_training(root: Path) -> None:
                  "--type", "course", "--hours", "2", "--competency", "listenin", "--mandatory", "first-aid")
 
     assert result.exit_code == 1
-    assert "'listenin' is not a competency in programme.yaml; did you mean 'listening'? known: listening, boundaries" \
-        in result.output
-    assert "'first-aid' is not in programme.yaml's mandatory_training; known: lone-working, safeguarding" \
+    assert "'listenin' is not a competency in programme.yaml; did you mean 'listening'? " \
+        "known: listening, boundaries, safeguarding" in result.output
+    assert "'first-aid' is not in programme.yaml's mandatory_training; known: equality, lone-working, safeguarding" \
         in result.output
 
 
