@@ -15,6 +15,7 @@ import click
 from . import __version__
 from .kinds import EXPORTABLE, NAMES as KIND_NAMES
 from .obligations import HORIZON_DAYS
+from .complete import complete_competency, complete_supporter, complete_training
 from .places import Found, PlaceError, check_output, find_records, records_of_file
 from .problems import ERROR, FORMATTERS, SEVERITIES, WARNING, count, summary
 
@@ -218,7 +219,7 @@ def build(records: Path | None, output: Path, pdf: bool, as_of: date | None) -> 
 
 
 @main.command()
-@click.argument("supporter_id", metavar="ID")
+@click.argument("supporter_id", metavar="ID", shell_complete=complete_supporter)
 @click.argument("records", type=RECORDS_DIR, required=False)
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder to write to. Default: outbox/portfolio-ID (git-ignored by init).")
@@ -358,8 +359,10 @@ def new_supporter(records: Path, **values) -> None:
 @records_argument
 @date_option
 @click.option("--kind", type=_enum("meeting", "kind"))
-@click.option("--supporter", metavar="ID", help="Who ran it (one-to-one and coordinator meetings).")
-@click.option("--facilitator", "facilitators", metavar="ID", multiple=True, help="Group facilitator; repeat for each.")
+@click.option("--supporter", metavar="ID", help="Who ran it (one-to-one and coordinator meetings).",
+              shell_complete=complete_supporter)
+@click.option("--facilitator", "facilitators", metavar="ID", multiple=True, help="Group facilitator; repeat for each.",
+              shell_complete=complete_supporter)
 @click.option("--mentee", help="Initials or a code (DK, M-0042), never a name. One-to-one only.")
 @click.option("--setting", type=_enum("meeting", "setting"))
 @click.option("--duration", type=click.IntRange(1, 1440), help="Minutes.")
@@ -384,7 +387,8 @@ def new_meeting(records: Path, **values) -> None:
 @new.command("supervision")
 @records_argument
 @date_option
-@click.option("--supporter", "supporters", metavar="ID", multiple=True, help="Supervisee; repeat for a group.")
+@click.option("--supporter", "supporters", metavar="ID", multiple=True, help="Supervisee; repeat for a group.",
+              shell_complete=complete_supporter)
 @click.option("--type", "type", type=_enum("supervision", "type"))
 @click.option("--supervisor", help="The supervisor's name.")
 @click.option("--focus", type=_enum("supervision", "focus"), multiple=True, help="ImROC focus; repeat for each.")
@@ -406,13 +410,15 @@ def new_supervision(records: Path, **values) -> None:
 @new.command("cpd")
 @records_argument
 @date_option
-@click.option("--supporter", metavar="ID")
+@click.option("--supporter", metavar="ID", shell_complete=complete_supporter)
 @click.option("--title")
 @click.option("--type", "type", type=_enum("cpd", "type"))
 @click.option("--provider")
 @click.option("--hours", type=click.FloatRange(0, 500, min_open=True))
-@click.option("--competency", "competencies", metavar="ID", multiple=True, help="Competency evidenced; repeat.")
-@click.option("--mandatory", metavar="ID", help="The mandatory training this renews, from programme.yaml.")
+@click.option("--competency", "competencies", metavar="ID", multiple=True, help="Competency evidenced; repeat.",
+              shell_complete=complete_competency)
+@click.option("--mandatory", metavar="ID", help="The mandatory training this renews, from programme.yaml.",
+              shell_complete=complete_training)
 def new_cpd(records: Path, **values) -> None:
     """A CPD entry, in cpd/<supporter>/<date>-<title>.yaml.
 
