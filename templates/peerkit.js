@@ -9,12 +9,25 @@
     return cell.getAttribute("data-sort") !== null ? cell.getAttribute("data-sort") : cell.textContent.trim();
   }
 
-  function compare(a, b) {
-    var x = parseFloat(a), y = parseFloat(b);
-    if (!isNaN(x) && !isNaN(y) && String(x) === a.replace(/^0+(?=\d)/, "") && String(y) === b.replace(/^0+(?=\d)/, "")) {
-      return x - y;
-    }
-    return a.localeCompare(b);
+  // A column sorts by its real values: numbers as numbers (8 < 9 < 26.5, never "26.5" < "9.0"),
+  // ISO dates as dates, anything else as text (numbers inside it in numeric order). The kind is
+  // the header's data-sort-type, or what every non-empty value of the column is.
+  var NUMBER = /^-?\d+(?:\.\d+)?$/;
+  var ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+  function columnType(values) {
+    var filled = values.filter(function (v) { return v !== ""; });
+    if (filled.length && filled.every(function (v) { return NUMBER.test(v); })) return "number";
+    if (filled.length && filled.every(function (v) { return ISO_DATE.test(v); })) return "date";
+    return "text";
+  }
+
+  // Empty cells (never supervised, no value) come first going up, as the smallest value.
+  function compare(a, b, type) {
+    if (a === "" || b === "") return (a === "" ? 0 : 1) - (b === "" ? 0 : 1);
+    if (type === "number") return parseFloat(a) - parseFloat(b);
+    if (type === "date") return a < b ? -1 : (a > b ? 1 : 0);
+    return a.localeCompare(b, undefined, { numeric: true, sensitivity: "base" });
   }
 
   function makeSortable(table) {
@@ -31,10 +44,14 @@
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
         var body = table.tBodies[0];
         var rows = Array.prototype.slice.call(body.rows);
-        rows.sort(function (r1, r2) {
-          var result = compare(cellValue(r1, index), cellValue(r2, index));
-          return ascending ? result : -result;
+        var values = rows.map(function (row) { return cellValue(row, index); });
+        var type = th.getAttribute("data-sort-type") || columnType(values);
+        var order = rows.map(function (row, i) { return i; });
+        order.sort(function (i, j) {
+          var result = compare(values[i], values[j], type);
+          return (ascending ? result : -result) || i - j;  // ties keep their order
         });
+        rows = order.map(function (i) { return rows[i]; });
         rows.forEach(function (row) { body.appendChild(row); });
       });
     });

@@ -14,9 +14,6 @@ from click.testing import CliRunner
 from peerkit.cli import main
 from peerkit.kinds import NAMES
 
-from conftest import records  # noqa: F401  (the fixture)
-
-
 def fields(node: dict, path: str = "") -> Iterator[tuple[str, dict]]:
     """(path, schema) of every field a record can hold: properties of the record, of nested
     mappings, of list items and of shared definitions. Conditional subschemas (if/then/else)
@@ -29,7 +26,6 @@ def fields(node: dict, path: str = "") -> Iterator[tuple[str, dict]]:
     for name, sub in node.get("$defs", {}).items():
         yield from fields(sub, f"$defs.{name}.")
 
-
 @pytest.mark.parametrize("kind", NAMES)
 def test_every_schema_field_has_a_description(kind: str) -> None:
     result = CliRunner().invoke(main, ["schema", kind])
@@ -37,7 +33,6 @@ def test_every_schema_field_has_a_description(kind: str) -> None:
     spec = json.loads(result.output)
     undescribed = [path for path, sub in fields(spec) if not str(sub.get("description", "")).strip()]
     assert undescribed == [], f"{kind}: fields without a description: {undescribed}"
-
 
 def complete(*words: str, cwd: Path | None = None) -> list[str]:
     """What Tab offers after ``peerkit WORDS`` (the last word is the one being typed), through
@@ -54,23 +49,19 @@ def complete(*words: str, cwd: Path | None = None) -> list[str]:
     # bash_complete prints "type,value" lines
     return [line.split(",", 1)[1] for line in result.output.splitlines() if line.startswith("plain,")]
 
-
 def test_supporter_options_complete_supporter_ids(records: Path) -> None:
     assert complete("new", "meeting", str(records), "--supporter", "") == ["amara-okafor", "ben-shah"]
     assert complete("new", "meeting", str(records), "--facilitator", "b") == ["ben-shah"]
     assert complete("new", "supervision", str(records), "--supporter", "am") == ["amara-okafor"]
     assert complete("new", "cpd", str(records), "--supporter", "") == ["amara-okafor", "ben-shah"]
 
-
 def test_portfolio_id_completes_from_the_records_folder_the_user_stands_in(records: Path) -> None:
     # ID comes before RECORDS, so the folder is found as git finds its repository: upwards.
     assert complete("portfolio", "", cwd=records / "supporters") == ["amara-okafor", "ben-shah"]
 
-
 def test_competency_and_training_options_complete_programme_ids(records: Path) -> None:
     assert complete("new", "cpd", str(records), "--competency", "") == ["listening", "boundaries"]
     assert complete("new", "cpd", str(records), "--mandatory", "s") == ["safeguarding"]
-
 
 def test_completion_of_unreadable_records_offers_nothing_and_never_fails(tmp_path: Path) -> None:
     (tmp_path / "programme.yaml").write_text("competencies: &a [*a]\n", encoding="utf-8")
