@@ -98,3 +98,4 @@ def test_dashboard_and_supporter_pages_write_every_date_one_way(site: Path) -> N
                                r"|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{1,2}\b", text)
             assert other == [], (html, other)
             assert re.search(r"\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b", text), html
+        assert errors == [] and console == []
