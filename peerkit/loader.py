@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Optional
 
 import yaml
 
@@ -57,6 +57,25 @@ _LINE_SEPARATOR = re.compile("[\u2028\u2029\x85]")
 _LINE_BREAK = re.compile("\r\n|\r|\n")
 
 
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
+
+
+def as_time(text: str) -> str:
+    """``9:05`` -> ``09:05``: a time as the schema's HH:MM wants it; anything else unchanged."""
+    match = _CLOCK.fullmatch(text.strip())
+    return f"{int(match[1]):02d}:{match[2]}" if match else text
+
+
+@dataclass(frozen=True)
+class TrailingComment:
+    """A ``#`` comment right after a plain (unquoted) value: maybe text the user meant to keep."""
+
+    line: int
+    column: int
+    value: str  # what the field holds: the text before the comment
+    comment: str
+
+
 class _Trap(Exception):
     """A scalar whose YAML 1.1 reading is probably not what the user meant."""
 
@@ -77,11 +96,39 @@ class _RecordLoader(yaml.CSafeLoader):
         # alias bookkeeping and is taken straight from the node (most values).
         self.plain_text_fast = "*" not in stream
         self.alias_seen = False
+        self.text = stream
+        # Only a file with ' #' in it can have a comment that cut a plain value short.
+        self.hash_comments = " #" in stream
+        self.comments: list[TrailingComment] = []
 
     def value_of(self, node: yaml.Node) -> Any:
         if self.plain_text_fast and node.tag == _STR_TAG and type(node) is yaml.ScalarNode and node.style != '"':
+            if not node.style and (self.hash_comments or node.value[:1] == "-"):  # plain ('' from libyaml)
+                self.look_at_plain(node)
             return node.value
         return self.construct_object(node)
+
+    def look_at_plain(self, node: yaml.ScalarNode) -> None:
+        """Plain (unquoted) text is where hand-editing slips hide: ``-name`` meant as a list
+        item, and `` #`` that made the rest of the line a comment."""
+        value = node.value
+        if value[:1] == "-" and value[1:2].isalpha() and self._starts_its_line(node.start_mark.index):
+            first = value.split()[0]
+            self.issue(node, "yaml-syntax", f"'{first}' has no space after the '-', so YAML reads it as text, "
+                                            f"not a list item; write '- {first[1:]}'")
+        if self.hash_comments:
+            end = node.end_mark.index
+            line_end = self.text.find("\n", end)
+            rest = self.text[end:line_end if line_end >= 0 else len(self.text)]
+            # One space before '#' reads as part of the text ("Group #3"); two or more, as a
+            # comment set apart on purpose ("Jo Hill  # clinical lead").
+            if rest[:1] in (" ", "\t") and rest[1:2] == "#":
+                self.comments.append(TrailingComment(node.start_mark.line + 1, node.start_mark.column + 1,
+                                                     value, rest.strip().rstrip("\r")))
+
+    def _starts_its_line(self, index: int) -> bool:
+        start = self.text.rfind("\n", 0, index) + 1
+        return not self.text[start:index].strip()
 
     def construct_document(self, node: yaml.Node) -> Any:
         # Containers are built level by level (one round per level), so the
@@ -164,7 +211,7 @@ class _RecordLoader(yaml.CSafeLoader):
     def construct_record_int(self, node: yaml.ScalarNode) -> Any:
         text = node.value
         if ":" in text:
-            return self._trap(node, f"'{text}' is read as a base-60 number by YAML 1.1; quote it: \"{text}\"")
+            return self._trap(node, f"'{text}' is read as a base-60 number by YAML 1.1; quote it: \"{as_time(text)}\"")
         if _OCTAL.match(text) and text.strip("+-0_"):
             return self._trap(node, f"'{text}' is read as an octal number by YAML 1.1; quote it: \"{text}\"")
         if "_" in text:
@@ -181,7 +228,7 @@ class _RecordLoader(yaml.CSafeLoader):
     def construct_record_float(self, node: yaml.ScalarNode) -> Any:
         if ":" in node.value or "_" in node.value:
             return self._trap(node, f"'{node.value}' is read as a surprising number by YAML 1.1; "
-                                    f"quote it: \"{node.value}\"")
+                                    f"quote it: \"{as_time(node.value)}\"")
         value = super().construct_yaml_float(node)
         if not math.isfinite(value):
             # JSON Schema has no NaN or infinity, and the validators disagree on them
@@ -206,6 +253,8 @@ class _RecordLoader(yaml.CSafeLoader):
 
     def construct_record_str(self, node: yaml.ScalarNode) -> Any:
         value = self.construct_scalar(node)
+        if not node.style:
+            self.look_at_plain(node)
         if node.style == '"' and _CONTROL.search(value):
             char = _CONTROL.search(value).group()
             self.issue(node, "yaml-syntax", f"a control character (U+{ord(char):04X}) in this text; "
@@ -257,6 +306,8 @@ class LoadedFile:
     data: Any = None
     positions: dict[FieldPath, Position] = field(default_factory=dict, repr=False)
     problems: list[Problem] = field(default_factory=list)
+    # Comments right after plain values; the load stage keeps those in text fields (not cached).
+    comments: list[TrailingComment] = field(default_factory=list, repr=False, compare=False)
     # Where the data is not in memory yet (a file unchanged since the cache
     # last saw it): how to get it, on first use only.
     deferred: Callable[[], tuple[Any, dict[FieldPath, Position]]] | None = field(default=None, repr=False)
@@ -358,13 +409,12 @@ def load_file(path: str, rel: str, display: str, raw: bytes | None = None) -> Lo
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
-        mark = _unclosed_at(exc) or exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         pasted = _non_breaking_space(exc, text)
         if pasted:
             return fail(*pasted, "yaml-syntax", "a non-breaking space (often pasted from a word processor); "
                                                 "YAML needs an ordinary space here")
-        return fail(line, column, "yaml-syntax", _describe_yaml_error(exc, text))
+        (line, column), message = _diagnose(exc, text)
+        return fail(line, column, "yaml-syntax", message)
     except yaml.reader.ReaderError as exc:  # a raw control character; libyaml gives its byte offset
         index = min(max(exc.position, 0), len(raw))
         start = raw.rfind(b"\n", 0, index) + 1
@@ -388,6 +438,7 @@ def load_file(path: str, rel: str, display: str, raw: bytes | None = None) -> Lo
         return fail(1, 1, "not-mapping", f"a record must be a mapping of fields (key: value), not {what}")
     loaded.data = data
     loaded.positions = flatten_positions(data, loader.marks)
+    loaded.comments = loader.comments
     return loaded
 
 
@@ -427,6 +478,107 @@ def _non_breaking_space(exc: yaml.MarkedYAMLError, text: str) -> Position | None
             if found:
                 return (index + 1, found.end())
     return None
+
+
+def _diagnose(exc: yaml.MarkedYAMLError, text: str) -> tuple[Position, str]:
+    """Where to fix a YAML error, and how, in the words of the likely mistake.
+
+    libyaml reports where it gave up, which is often lines after the slip
+    (an unclosed quote swallows the fields after it); each explainer below
+    recognises one common hand-editing mistake and points at its own line.
+    """
+    lines = text.splitlines()
+    for explain in (_runaway_quote, _apostrophe_in_single_quotes, _no_space_after_colon, _indentation):
+        found = explain(exc, text, lines)
+        if found:
+            return found
+    mark = _unclosed_at(exc) or exc.problem_mark or exc.context_mark
+    position = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return position, _describe_yaml_error(exc, text)
+
+
+_FIELD_LINE = re.compile(r"^([ \t]*)((?:- +)?)([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)")
+_NO_SPACE_KEY = re.compile(r"^[ \t]*(?:- +)?([A-Za-z_][\w-]*):(\S.*)$")
+Diagnosis = Optional[tuple[Position, str]]
+
+
+def _runaway_quote(exc: yaml.MarkedYAMLError, text: str, lines: list[str]) -> Diagnosis:
+    """A quote left open runs on to the next quote mark, swallowing the fields in between."""
+    try:
+        for token in yaml.scan(text, Loader=yaml.CSafeLoader):
+            if not isinstance(token, yaml.ScalarToken) or token.style not in ('"', "'"):
+                continue
+            start, end = token.start_mark, token.end_mark
+            if start.line != end.line and any(_FIELD_LINE.match(line) for line in lines[start.line + 1:end.line + 1]):
+                quote = token.style
+                return (start.line + 1, start.column + 1), (
+                    f"this quoted value has no closing {quote} on its line, so it runs on to line {end.line + 1} "
+                    f"and swallows the fields in between; close it with {quote} at the end of line {start.line + 1}")
+    except yaml.YAMLError:
+        pass
+    return None
+
+
+def _apostrophe_in_single_quotes(exc: yaml.MarkedYAMLError, text: str, lines: list[str]) -> Diagnosis:
+    """``'Women's group'``: the apostrophe closes the single-quoted text."""
+    mark = exc.problem_mark
+    if mark is None or not 0 < mark.index < len(text) or text[mark.index - 1] != "'" or not text[mark.index].isalnum():
+        return None
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    opening = line.rfind("'", 0, mark.column - 1)
+    closing = line.rfind("'")
+    if opening < 0:
+        return None
+    inner = line[opening + 1:closing] if closing > mark.column else line[opening + 1:].rstrip()
+    doubled = "'" + inner.replace("'", "''") + "'"
+    hint = f"write it twice ({doubled})" + (f" or use double quotes (\"{inner}\")" if '"' not in inner else "")
+    return (mark.line + 1, mark.column), f"an apostrophe inside '...' ends the quoted text; {hint}"
+
+
+def _no_space_after_colon(exc: yaml.MarkedYAMLError, text: str, lines: list[str]) -> Diagnosis:
+    """``setting:community``: without a space after ':' it is one word, not a field."""
+    mark = exc.context_mark if "simple key" in (exc.context or "") else None
+    if mark is None or mark.line >= len(lines):
+        return None
+    match = _NO_SPACE_KEY.match(lines[mark.line])
+    if not match:
+        return None
+    key, value = match.groups()
+    return (mark.line + 1, mark.column + 1), (
+        f"'{key}:{value}' needs a space after the colon to be a field: write '{key}: {value}'")
+
+
+def _indentation(exc: yaml.MarkedYAMLError, text: str, lines: list[str]) -> Diagnosis:
+    """A field indented more or less than the fields around it."""
+    problem = exc.problem or ""
+    mark = exc.problem_mark
+    if mark is None or mark.line >= len(lines) or not (
+            problem.startswith(("mapping values are not allowed", "did not find expected key", "expected <block end>"))):
+        return None
+    line = lines[mark.line]
+    this = _FIELD_LINE.match(line)
+    if not this:
+        return None
+    indent, key = len(this[1]), this[3]
+    above = [(n, _FIELD_LINE.match(lines[n])) for n in range(mark.line - 1, -1, -1)]
+    above = [(n, m) for n, m in above if m]
+    if not above:
+        return None
+    n, previous = above[0]
+    previous_indent = len(previous[1])
+    if indent > previous_indent and lines[n][previous.end():].strip():
+        extra = indent - previous_indent
+        return (mark.line + 1, indent + 1), (
+            f"'{key}' is indented {extra} space{'s' if extra != 1 else ''} more than '{previous[3]}' on line {n + 1}, "
+            f"so YAML reads it as part of that field's value; line '{key}' up with '{previous[3]}'")
+    levels = {len(m[1]) + len(m[2]): (n, m[3]) for n, m in reversed(above)}
+    if indent + len(this[2]) in levels:
+        return None
+    best = min(levels, key=lambda level: (abs(level - indent), -level))
+    line_no, name = levels[best]
+    return (mark.line + 1, indent + 1), (
+        f"'{key}' is indented {indent} space{'s' if indent != 1 else ''}, which lines it up with no field above; "
+        f"indent it {best} like '{name}' on line {line_no + 1}, or as its own parent's fields are")
 
 
 def _describe_yaml_error(exc: yaml.MarkedYAMLError, text: str) -> str:

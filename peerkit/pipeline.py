@@ -56,6 +56,9 @@ def load_record(record_file: RecordFile, raw: bytes | None = None) -> LoadedFile
     if loaded.ok:  # schema-valid, so every markdown field is text: can it be rendered in good time?
         for field_path, code, message in markup.field_problems(record_file.kind, loaded.data):
             loaded.problems.append(loaded.problem(field_path, code, message))
+    if loaded.comments:
+        for field_path, code, message in validate.cut_short(record_file.kind, loaded.positions, loaded.comments):
+            loaded.problems.append(loaded.problem(field_path, code, message))
     return loaded
 
 

@@ -283,6 +283,22 @@ def no_future_dates(records: Records, as_of: date) -> Iterator[Problem]:
                                             f"record things once they have happened")
 
 
+def after_the_session(records: Records, as_of: date) -> Iterator[Problem]:
+    """An action agreed in a session is done after it, and a copy of the notes is given after it."""
+    for record in (*records.meetings, *records.supervision):
+        what = "meeting" if isinstance(record, Meeting) else "supervision session"
+        for action in record.actions:
+            if action.done_on and action.done_on < record.date:
+                yield record.source.problem(("actions", action.index, "done"), "before-session",
+                                            f"action '{_short(action.action)}' is marked done on {action.done_on}, "
+                                            f"before the {what} on {record.date} that agreed it; fix the date "
+                                            f"(or write done: true)")
+        if isinstance(record, Supervision) and record.copy_given and record.copy_given < record.date:
+            yield record.source.problem(("copy_given",), "before-session",
+                                        f"copy_given {record.copy_given} is before the supervision session on "
+                                        f"{record.date}; a copy of the notes is given after the session: fix the date")
+
+
 def membership_gap(day: date, person: str, joined: date, left: date | None) -> tuple[str, str] | None:
     """(code, message) when ``day`` falls outside ``person``'s time with the programme.
 
@@ -423,6 +439,7 @@ RULES: tuple[Rule, ...] = (
     evidence_owners,
     no_future_dates,
     within_membership,
+    after_the_session,
     mentee_is_a_code,
     no_contact_details,
     lone_working_checked,

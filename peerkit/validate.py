@@ -15,6 +15,7 @@ from typing import Any, Iterator
 
 from typing import TYPE_CHECKING
 
+from .loader import as_time
 from .resources import data_dir
 
 if TYPE_CHECKING:
@@ -82,6 +83,50 @@ def vocabulary(kind: str, *field_path: str) -> tuple[str, ...]:
         if "$ref" in spec:
             spec = schema(kind)["$defs"][spec["$ref"].rpartition("/")[2]]
     return tuple(spec["enum"])
+
+
+def _resolve(kind: str, spec: dict) -> dict:
+    if "$ref" in spec:
+        return schema(kind).get("$defs", {}).get(spec["$ref"].rpartition("/")[2], spec)
+    return spec
+
+
+@cache
+def _field_schema(kind: str, shape: tuple) -> dict | None:
+    spec: Any = schema(kind)
+    for step in shape:
+        spec = _resolve(kind, spec)
+        spec = spec.get("items") if step == 0 else spec.get("properties", {}).get(step)
+        if not isinstance(spec, dict):
+            return None
+    return _resolve(kind, spec)
+
+
+def is_free_text(kind: str, field_path: tuple) -> bool:
+    """Whether the field holds free text (no list of values, no pattern, no date): where a
+    stray ``#`` is a likelier part of the text than a comment."""
+    spec = _field_schema(kind, tuple(0 if isinstance(step, int) else step for step in field_path))
+    return bool(spec) and spec.get("type") == "string" and not any(k in spec for k in ("enum", "const", "pattern", "format"))
+
+
+def cut_short(kind: str, positions: dict, comments) -> Iterator[tuple[tuple, str, str]]:
+    """``(field_path, code, message)`` for each text field whose plain value a `` #`` comment cut short.
+
+    YAML ends an unquoted value at `` #``: ``topic: Group #3 newly diagnosed``
+    keeps only "Group", silently. The loader notes every comment that follows
+    a plain value (the comment is not in the data, so only the line shows it);
+    here the ones in free-text fields become warnings.
+    """
+    for comment in comments:
+        for path, position in positions.items():
+            if position[0] == comment.line and position[1] <= comment.column and is_free_text(kind, path):
+                whole = f"{comment.value} {comment.comment}".replace('"', "'")
+                whole = whole if len(whole) <= 80 else whole[:79] + "…"
+                quoted = f'{path[-1]}: "{whole}"' if isinstance(path[-1], str) else f'- "{whole}"'
+                yield path, "yaml-comment", (
+                    f"{field_name(path)} is '{comment.value}': the '{comment.comment}' after it is a YAML comment "
+                    f"and is not kept; to keep it, quote the whole value ({quoted}), or put a comment on a line of its own")
+                break
 
 
 @cache
@@ -191,16 +236,46 @@ def _explained_errors(kind: str, data: Any) -> Iterator[tuple[tuple, str, str]]:
     bad_dates = {tuple(e.absolute_path) for e in errors if e.validator == "format"}
     # A value of the wrong type (.inf for minutes) is not also "out of range".
     wrong_type = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
+    misspelt = _misspelt(errors)
     seen: set[tuple] = set()  # one 'required' error per missing field would repeat the others
     for error in errors:
         if error.validator == "pattern" and tuple(error.absolute_path) in bad_dates:
             continue
         if error.validator in _RANGE and tuple(error.absolute_path) in wrong_type:
             continue
-        for explained in _explain(error):
+        for explained in _explain(error, misspelt):
             if explained not in seen:
                 seen.add(explained)
                 yield explained
+
+
+def _guess(key: str, allowed) -> str | None:
+    guess = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+    return guess[0] if guess else None
+
+
+def _misspelt(errors: list[jsonschema.ValidationError]) -> dict[tuple, str]:
+    """``{(path, unknown key): required field}`` where an unknown key is a required field misspelt.
+
+    ``dat: 2025-03-04`` is one mistake; reported as an unknown field and a
+    missing one it reads as two. The pair becomes one problem, at the key.
+    """
+    missing: dict[tuple, set[str]] = {}
+    for error in errors:
+        if error.validator == "required" and isinstance(error.instance, dict):
+            names = {name for name in error.validator_value if name not in error.instance}
+            missing.setdefault(tuple(error.absolute_path), set()).update(names)
+    pairs: dict[tuple, str] = {}
+    for error in errors:
+        path = tuple(error.absolute_path)
+        if error.validator != "additionalProperties" or not missing.get(path) or not isinstance(error.instance, dict):
+            continue
+        for key in error.instance:
+            if key not in error.schema.get("properties", {}):
+                guess = _guess(key, missing[path])
+                if guess and guess not in pairs.values():
+                    pairs[(path, key)] = guess
+    return pairs
 
 
 def _leaf_errors(errors) -> Iterator[jsonschema.ValidationError]:
@@ -223,12 +298,44 @@ def field_name(path) -> str:
     return "".join(parts) or "the record"
 
 
+def _fixed_form(value: Any, pattern: str) -> str:
+    """`` Write "09:05".`` or `` Did you mean 'zoe-ng'?``: the value in the form the pattern wants, when
+    a time lacks its leading zero or a name was typed for an id."""
+    if not isinstance(value, str):
+        return ""
+    from .new import slugify
+
+    padded = as_time(value)
+    if padded != value and re.fullmatch(pattern, padded):
+        return f' Write "{padded}".'
+    slug = slugify(value, max_words=8)
+    if slug and slug != value and re.fullmatch(pattern, slug):
+        return f" Did you mean '{slug}'?"
+    return ""
+
+
+_KEY_WITHOUT_SPACE = re.compile(r"([A-Za-z_][\w-]*):(\S.*)")
+
+
+def _shape_hint(wanted: list[str], value: Any) -> str:
+    """Why text stood where a list or mapping belongs, when the text shows it: a missing space."""
+    if not isinstance(value, str):
+        return ""
+    first = value.split()[0] if value.split() else ""
+    if "array" in wanted and first.startswith("-") and len(first) > 1:
+        return f"; a list item needs a space after the '-': write '- {first[1:]}' on a line of its own"
+    match = _KEY_WITHOUT_SPACE.fullmatch(value.strip())
+    if "object" in wanted and match:
+        return f"; a field needs a space after its colon: write '{match[1]}: {match[2]}'"
+    return ""
+
+
 def _show(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else f"'{value}'"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _explain(error: jsonschema.ValidationError) -> Iterator[tuple[tuple, str, str]]:
+def _explain(error: jsonschema.ValidationError, misspelt: dict[tuple, str]) -> Iterator[tuple[tuple, str, str]]:
     path = tuple(error.absolute_path)
     field = field_name(path)
     keyword = error.validator
@@ -236,9 +343,15 @@ def _explain(error: jsonschema.ValidationError) -> Iterator[tuple[tuple, str, st
     value = error.instance
     if keyword == "required":
         missing = [name for name in error.validator_value if name not in (value or {})]
+        merged = {name for (at, _), name in misspelt.items() if at == path}
+        why = error.schema.get("x-message")  # why a conditionally required field is required,
+        at = error.schema.get("x-at")  # and the field that makes it so, where the message points
         for name in missing:
+            if name in merged:
+                continue
             where = f" in {field}" if path else ""
-            yield path, code, f"missing required field '{name}'{where}; add it"
+            yield path + ((at,) if at in (value or {}) else ()), code, \
+                f"missing required field '{name}'{where}; " + (why or "add it")
         return
     if keyword == "additionalProperties" and isinstance(value, dict):
         allowed = sorted(error.schema.get("properties", {}))
@@ -247,15 +360,20 @@ def _explain(error: jsonschema.ValidationError) -> Iterator[tuple[tuple, str, st
                 continue
             if not allowed:
                 continue
-            guess = difflib.get_close_matches(str(key), allowed, n=1)
-            hint = f"did you mean '{guess[0]}'?" if guess else f"allowed: {', '.join(allowed)}"
-            yield path + (key,), code, f"unknown field '{key}'{' in ' + field if path else ''}; {hint}"
+            where = " in " + field if path else ""
+            if (path, key) in misspelt:
+                meant = misspelt[(path, key)]
+                yield path + (key,), code, f"unknown field '{key}'{where}; did you mean '{meant}'? ({meant} is required)"
+                continue
+            guess = _guess(key, allowed)
+            hint = f"did you mean '{guess}'?" if guess else f"allowed: {', '.join(allowed)}"
+            yield path + (key,), code, f"unknown field '{key}'{where}; {hint}"
         return
     if keyword == "type":
         wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         want = " or ".join(_WANTED.get(w, w) for w in wanted)
         got = _JSON_TYPES.get(type(value), type(value).__name__)
-        yield path, code, f"{field} should be {want}, but is {got} ({_show(value)})"
+        yield path, code, f"{field} should be {want}, but is {got} ({_show(value)}){_shape_hint(wanted, value)}"
         return
     if keyword in ("enum", "const"):
         options = error.validator_value if keyword == "enum" else [error.validator_value]
@@ -271,6 +389,7 @@ def _explain(error: jsonschema.ValidationError) -> Iterator[tuple[tuple, str, st
         return
     if keyword in ("pattern", "propertyNames"):
         hint = error.schema.get("description") or f"must match {error.validator_value}"
+        hint += _fixed_form(value, error.validator_value)
         if keyword == "propertyNames":
             hint = (error.validator_value.get("description") if isinstance(error.validator_value, dict) else None) or ""
             yield path, code, f"{field} has a key that is not a valid id: {error.message}. {hint}".strip()

@@ -36,8 +36,9 @@ def test_syntax_error_at_its_line_and_column(records):
     """)
     exit_code, output = run_check(records)
     p = only(output, records, "yaml-syntax")
-    assert where(p) == (MEETING, 4, 10, "error")
-    assert "fix the indentation" in p.message
+    assert where(p) == (MEETING, 4, 3, "error")  # at the over-indented key itself
+    assert "'setting' is indented 2 spaces more than 'supporter' on line 3" in p.message
+    assert "line 'setting' up with 'supporter'" in p.message
     assert exit_code == 1
 
 
