@@ -5,8 +5,7 @@ they must be quick and must never fail: they read file names in
 ``supporters/`` and the one ``programme.yaml`` (through peerkit's own
 loader, which refuses alias bombs), and answer nothing when the records
 cannot be read. Which records folder: the ``RECORDS`` argument when it was
-already typed, else the nearest folder upwards holding ``programme.yaml``,
-else ``records/``.
+already typed, else the one the commands find (``places.find_records``).
 """
 
 from __future__ import annotations
@@ -16,25 +15,25 @@ from pathlib import Path
 import click
 from click.shell_completion import CompletionItem
 
-def records_folder(ctx: click.Context) -> Path:
-    """The records folder the command line names, or the one the user is standing in."""
+def records_folder(ctx: click.Context) -> Path | None:
+    """The records folder the command line names, or the one the user stands in (as commands find it)."""
+    from .places import PlaceError, find_records
+
     given = ctx.params.get("records")
-    if given and ctx.get_parameter_source("records") != click.core.ParameterSource.DEFAULT:
-        return Path(given)
-    # While an option's value is being completed, Click leaves the words after the
-    # last complete option unparsed: RECORDS may be among them.
-    for word in ctx.args:
-        if not word.startswith("-") and Path(word).is_dir():
-            return Path(word)
-    here = Path.cwd()
-    for folder in (here, *here.parents):
-        if (folder / "programme.yaml").is_file():
-            return folder
-    return Path("records")
+    if given is None or ctx.get_parameter_source("records") == click.core.ParameterSource.DEFAULT:
+        # While an option's value is being completed, Click leaves the words after the
+        # last complete option unparsed: RECORDS may be among them.
+        given = next((Path(word) for word in ctx.args if not word.startswith("-") and Path(word).is_dir()), None)
+    try:
+        return find_records(Path(given) if given is not None else None).root
+    except PlaceError:
+        return None
 
 
-def supporter_ids(root: Path) -> list[str]:
+def supporter_ids(root: Path | None) -> list[str]:
     """Supporter ids: the file names in ``supporters/``, as check reads them."""
+    if root is None:
+        return []
     folder = root / "supporters"
     try:
         return sorted({p.stem for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith(".")})
@@ -42,10 +41,12 @@ def supporter_ids(root: Path) -> list[str]:
         return []
 
 
-def programme_ids(root: Path, field: str) -> list[tuple[str, str]]:
+def programme_ids(root: Path | None, field: str) -> list[tuple[str, str]]:
     """(id, title) of each item of ``programme.yaml``'s ``field`` list, or nothing if it cannot be read."""
     from .loader import load_file
 
+    if root is None:
+        return []
     path = root / "programme.yaml"
     loaded = load_file(str(path), "programme.yaml", "programme.yaml")
     items = loaded.data.get(field) if loaded.ok and isinstance(loaded.data, dict) else None

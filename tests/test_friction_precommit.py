@@ -100,9 +100,6 @@ def test_init_hook_without_filenames_stops_a_broken_commit(repo) -> None:
     assert head(root, env) == before  # nothing was committed
 
 
-# TODO(issue 12): `peerkit check FILE...` (accepting the files pre-commit passes) is being built by
-# the lead engineer. Until it lands this test fails as expected; when it passes, remove the mark.
-@pytest.mark.xfail(strict=True, reason="peerkit check FILE... is not on main yet")
 def test_hook_with_filenames_checks_the_staged_files(repo) -> None:
     root, env = repo
     config = root / ".pre-commit-config.yaml"
@@ -111,8 +108,14 @@ def test_hook_with_filenames_checks_the_staged_files(repo) -> None:
     config.write_text(yaml.safe_dump(settings, sort_keys=False))
     assert commit(root, env, "Start records").returncode == 0
 
+    write(root / "supporters/zoe-ng.yaml", GOOD)
+    assert commit(root, env, "Zoe joins").returncode == 0
+    before = head(root, env)
+
     write(root / "supporters/yusuf-ali.yaml", BROKEN)
     refused = commit(root, env, "Yusuf joins")
     output = refused.stdout + refused.stderr
     assert refused.returncode != 0
     assert "supporters/yusuf-ali.yaml:3:1: error: bad-value" in output
+    assert "checked 1 file" in output  # only the staged file's problems are shown
+    assert head(root, env) == before
