@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, asking
 from .kinds import EXPORTABLE, NAMES as KIND_NAMES
 from .obligations import HORIZON_DAYS
 from .complete import complete_competency, complete_supporter, complete_training
@@ -287,28 +287,67 @@ def init(directory: Path, force: bool) -> None:
 def _new_record(kind: str, records: Path | None, values: dict) -> None:
     """Ask for what is missing (only on a terminal), then write the record and print its path."""
     from . import new as records_new
+    from .asking import questions
 
     records = records if records is not None else _records(None).root
-
-    while gaps := records_new.missing(kind, values, records):
-        if not sys.stdin.isatty():
-            flags = ", ".join(gap.flag for gap in gaps)
-            raise click.UsageError(f"missing {flags}: give {'it' if len(gaps) == 1 else 'them'} as flags "
-                                   f"(peerkit asks for them only when run in a terminal)")
-        gap = gaps[0]
-        if gap.multiple:
-            listed = f": {', '.join(gap.choices)}" if gap.choices else ""
-            answer = click.prompt(f"{gap.prompt} (separate with commas{listed})")
-            values[gap.name] = tuple(part.strip() for part in answer.split(",") if part.strip())
-        else:
-            values[gap.name] = click.prompt(gap.prompt, type=click.Choice(gap.choices) if gap.choices else gap.type)
+    today = date.today()
+    terminal = sys.stdin.isatty()
+    asked: set[str] = set()
+    while True:
+        gaps = [q for q in questions(kind, values, records, today)
+                if values.get(q.name) in (None, "", ()) and q.name not in asked and (terminal or q.required)]
+        if not gaps:
+            break
+        if not terminal:
+            for gap in gaps:  # what the records already say (a supporter's agreed supervisor)
+                if gap.default is not None:
+                    values[gap.name] = gap.read(gap.default)
+            unanswered = [gap.flag for gap in gaps if gap.default is None]
+            if unanswered:
+                raise click.UsageError(f"missing {', '.join(unanswered)}: give "
+                                       f"{'it' if len(unanswered) == 1 else 'them'} as flags "
+                                       f"(peerkit asks for them only when run in a terminal)")
+            continue
+        asked.add(gaps[0].name)
+        values[gaps[0].name] = _ask(gaps[0])
     try:
-        path, warnings = records_new.create(kind, values, records, date.today())
+        path, warnings = records_new.create(kind, values, records, today)
     except records_new.NewRecordError as exc:
         raise Failed(str(exc)) from None
     for warning in warnings:  # first, so the path stays the last line (scripts take it)
         click.echo(f"{warning.severity}: {warning.code} {warning.message}", err=True)
     click.echo(path.as_posix())
+
+
+def _ask(question):
+    """One answer, read as it is typed; a bad one is explained and asked again."""
+    from .asking import BadAnswer
+
+    while True:
+        answer = click.prompt(question.text(), default=question.default or "",
+                              show_default=question.default is not None)
+        try:
+            return question.read(answer)
+        except BadAnswer as exc:
+            click.echo(f"  {exc}", err=True)
+
+
+class Answer(click.ParamType):
+    """A flag read by the same reader as its prompt, so both say what is wrong in the same words."""
+
+    def __init__(self, name: str, read) -> None:
+        self.name = name
+        self.read = read
+
+    def convert(self, value, param, ctx):
+        from .asking import BadAnswer
+
+        if not isinstance(value, str):
+            return value
+        try:
+            return self.read(value)
+        except BadAnswer as exc:
+            self.fail(str(exc), param, ctx)
 
 
 def _enum(kind: str, field: str) -> click.Choice:
@@ -365,11 +404,12 @@ def new_supporter(records: Path, **values) -> None:
               shell_complete=complete_supporter)
 @click.option("--mentee", help="Initials or a code (DK, M-0042), never a name. One-to-one only.")
 @click.option("--setting", type=_enum("meeting", "setting"))
-@click.option("--duration", type=click.IntRange(1, 1440), help="Minutes.")
+@click.option("--duration", type=Answer("minutes", asking.whole_number("minutes", 1, 1440)), help="Minutes.")
 @click.option("--topic", help="A few words (groups: also names the file).")
-@click.option("--attendance", type=click.IntRange(0), help="People at a group.")
-@click.option("--checked-in", metavar="HH:MM", help="Lone-working check-in time (community meetings).")
-@click.option("--checked-out", metavar="HH:MM", help="Lone-working check-out time.")
+@click.option("--attendance", type=Answer("people", asking.whole_number("people", 0, 1000, example=8)),
+              help="People at a group.")
+@click.option("--checked-in", type=Answer("time", asking.a_time), metavar="HH:MM", help="Lone-working check-in time (community meetings).")
+@click.option("--checked-out", type=Answer("time", asking.a_time), metavar="HH:MM", help="Lone-working check-out time.")
 def new_meeting(records: Path, **values) -> None:
     """A meeting, in meetings/<YYYY>/.
 
@@ -392,7 +432,7 @@ def new_meeting(records: Path, **values) -> None:
 @click.option("--type", "type", type=_enum("supervision", "type"))
 @click.option("--supervisor", help="The supervisor's name.")
 @click.option("--focus", type=_enum("supervision", "focus"), multiple=True, help="ImROC focus; repeat for each.")
-@click.option("--duration", type=click.IntRange(1, 1440), help="Minutes.")
+@click.option("--duration", type=Answer("minutes", asking.whole_number("minutes", 1, 1440)), help="Minutes.")
 def new_supervision(records: Path, **values) -> None:
     """A supervision session, in supervision/<YYYY>/.
 
@@ -414,7 +454,7 @@ def new_supervision(records: Path, **values) -> None:
 @click.option("--title")
 @click.option("--type", "type", type=_enum("cpd", "type"))
 @click.option("--provider")
-@click.option("--hours", type=click.FloatRange(0, 500, min_open=True))
+@click.option("--hours", type=Answer("hours", asking.hours))
 @click.option("--competency", "competencies", metavar="ID", multiple=True, help="Competency evidenced; repeat.",
               shell_complete=complete_competency)
 @click.option("--mandatory", metavar="ID", help="The mandatory training this renews, from programme.yaml.",

@@ -1,6 +1,6 @@
 """``peerkit new``: one valid record from a few values, at its canonical path.
 
-A coordinator types flags (or answers prompts); this module turns them into
+A coordinator types flags (or answers prompts, :mod:`peerkit.asking`); this module turns them into
 a record in the field order of its schema, checks it the way ``peerkit
 check`` would (schema, the supporters and competencies it names, its dates),
 and writes it where design.md says it lives. It never replaces a file: a
@@ -14,7 +14,6 @@ import os
 import re
 import stat
 import unicodedata
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,18 +25,6 @@ from .problems import ERROR, Problem
 
 class NewRecordError(Exception):
     """The record would not pass ``peerkit check``; nothing was written."""
-
-
-@dataclass(frozen=True)
-class Missing:
-    """A required value the user has not given yet: what to ask, or which flag to name."""
-
-    name: str  # the key in ``values``
-    flag: str
-    prompt: str
-    choices: tuple[str, ...] = ()
-    multiple: bool = False
-    type: type = str
 
 
 def _schema(kind: str) -> dict[str, Any]:
@@ -57,36 +44,6 @@ def known_supporters(root: Path) -> list[str]:
     """Supporter ids, from the file names in supporters/ (as check does)."""
     folder = root / "supporters"
     return sorted(p.stem for p in folder.glob("*.y*ml")) if folder.is_dir() else []
-
-
-def missing(kind: str, values: dict[str, Any], root: Path) -> list[Missing]:
-    """Required values still absent; some depend on others (a group needs facilitators)."""
-    people = tuple(known_supporters(root))
-    wanted: list[Missing] = []
-    if kind == "supporter":
-        wanted = [Missing("name", "--name", "Full name"),
-                  Missing("status", "--status", "Status", choices("supporter", "status"))]
-    elif kind == "meeting":
-        wanted = [Missing("kind", "--kind", "Kind of meeting", choices("meeting", "kind"))]
-        if values.get("kind") == "group":
-            wanted.append(Missing("facilitators", "--facilitator", "Facilitators' ids", people, multiple=True))
-        elif values.get("kind"):
-            wanted.append(Missing("supporter", "--supporter", "Supporter id", people))
-        if values.get("kind") == "one-to-one":
-            wanted.append(Missing("mentee", "--mentee", "Mentee initials or code (never a name)"))
-        wanted += [Missing("setting", "--setting", "Setting", choices("meeting", "setting")),
-                   Missing("duration", "--duration", "Duration in minutes", type=int)]
-    elif kind == "supervision":
-        wanted = [Missing("supporters", "--supporter", "Supporter ids", people, multiple=True),
-                  Missing("type", "--type", "Type of supervision", choices("supervision", "type")),
-                  Missing("supervisor", "--supervisor", "Supervisor's name"),
-                  Missing("focus", "--focus", "Focus", choices("supervision", "focus"), multiple=True)]
-    elif kind == "cpd":
-        wanted = [Missing("supporter", "--supporter", "Supporter id", people),
-                  Missing("title", "--title", "Title"),
-                  Missing("type", "--type", "Type of CPD", choices("cpd", "type")),
-                  Missing("hours", "--hours", "Hours", type=float)]
-    return [m for m in wanted if values.get(m.name) in (None, "", ())]
 
 
 def slugify(text: str, max_words: int = 6) -> str:
