@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from peerkit.cli import main
@@ -60,8 +61,14 @@ def test_portfolio_id_completes_from_the_records_folder_the_user_stands_in(recor
     assert complete("portfolio", "", cwd=records / "supporters") == ["amara-okafor", "ben-shah"]
 
 def test_competency_and_training_options_complete_programme_ids(records: Path) -> None:
-    assert complete("new", "cpd", str(records), "--competency", "") == ["listening", "boundaries"]
-    assert complete("new", "cpd", str(records), "--mandatory", "s") == ["safeguarding"]
+    programme = yaml.safe_load((records / "programme.yaml").read_text())
+    competencies = [c["id"] for c in programme["competencies"]]
+    training = [t["id"] for t in programme["mandatory_training"]]
+    assert len(competencies) >= 2 and len(training) >= 2
+    assert complete("new", "cpd", str(records), "--competency", "") == competencies
+    assert complete("new", "cpd", str(records), "--mandatory", "") == training
+    assert complete("new", "cpd", str(records), "--mandatory", training[1][:3]) == \
+        [t for t in training if t.startswith(training[1][:3])]
 
 def test_completion_of_unreadable_records_offers_nothing_and_never_fails(tmp_path: Path) -> None:
     (tmp_path / "programme.yaml").write_text("competencies: &a [*a]\n", encoding="utf-8")

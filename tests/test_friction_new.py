@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from workflow_helpers import make_records, run
+from conftest import make_records, run
 
 REPO = Path(__file__).resolve().parent.parent
 
