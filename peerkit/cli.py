@@ -16,7 +16,7 @@ from . import __version__, asking
 from .kinds import EXPORTABLE, NAMES as KIND_NAMES
 from .obligations import HORIZON_DAYS
 from .complete import complete_competency, complete_supporter, complete_training
-from .places import Found, PlaceError, check_output, find_records, records_of_file
+from .places import Found, PlaceError, check_output, default_output, find_records, records_of_file
 from .problems import ERROR, FORMATTERS, SEVERITIES, WARNING, count, summary
 
 RECORDS_DIR = click.Path(path_type=Path)  # found by places.find_records when not given
@@ -66,9 +66,9 @@ def _records(given: Path | None) -> Found:
     return found
 
 
-def _output_allowed(out: Path, records_root: Path) -> None:
+def _output_allowed(out: Path, records_root: Path, folder: bool = True) -> None:
     try:
-        check_output(out, records_root)
+        check_output(out, records_root, folder)
     except PlaceError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -186,11 +186,12 @@ def _progress(items: list):
 
 @main.command()
 @click.argument("records", type=RECORDS_DIR, required=False)
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default="site", show_default=True,
-              help="Folder to write the site to. Replaced as a whole, only when the build succeeds.")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to write the site to, replaced as a whole only when the build succeeds. "
+                   "Default: site/ at the top of the records' git repository (else here).")
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="Also write each portfolio as PDF.")
 @as_of_option
-def build(records: Path | None, output: Path, pdf: bool, as_of: date | None) -> None:
+def build(records: Path | None, output: Path | None, pdf: bool, as_of: date | None) -> None:
     """Check RECORDS, then build the coordinator's dashboard and every portfolio.
 
     Writes OUTPUT/index.html (dashboard), OUTPUT/supporters/<id>.html and
@@ -206,6 +207,7 @@ def build(records: Path | None, output: Path, pdf: bool, as_of: date | None) -> 
 
     as_of = as_of or date.today()
     result = _checked_or_exit(records, as_of)
+    output = output or default_output(result.records.root, "site")
     _output_allowed(output, result.records.root)
     try:
         report = build_site(result, as_of, output, make_pdf=pdf, progress=_progress)
@@ -238,8 +240,8 @@ def portfolio(supporter_id: str, records: Path | None, output: Path | None, pdf:
     from .site import BuildError, build_portfolio
 
     as_of = as_of or date.today()
-    output = output or Path("outbox") / f"portfolio-{supporter_id}"
     result = _checked_or_exit(records, as_of)
+    output = output or default_output(result.records.root, "outbox") / f"portfolio-{supporter_id}"
     _output_allowed(output, result.records.root)
     try:
         report = build_portfolio(result, as_of, supporter_id, output, make_pdf=pdf)
@@ -545,7 +547,7 @@ def export(kind: str, records: Path | None, output_format: str, aggregate: str |
         raise click.UsageError("--aggregate month holds counts and hours only; leave out --with-text and --with-paths")
     records_found = _checked_or_exit(records, date.today(), "export").records
     if output:
-        _output_allowed(output, records_found.root)
+        _output_allowed(output, records_found.root, folder=False)
     table = by_month(kind, records_found) if aggregate else select(
         EXPORTABLE[kind].export(records_found), with_text=with_text, with_paths=with_paths)
     text = to_csv(table)

@@ -65,15 +65,26 @@ def records_of_file(path: Path) -> Path:
     raise PlaceError(f"'{path}' is not inside a records folder (no {PROGRAMME} above it)")
 
 
-def check_output(out: Path, records_root: Path) -> None:
-    """Refuse an output that ``git add -A`` in the records repository would pick up."""
+def default_output(records_root: Path, name: str) -> Path:
+    """Where an output goes without -o: ``name`` (site, outbox) at the top of the records' git
+    repository, where init's .gitignore ignores it, whichever folder peerkit runs in; outside git,
+    ``name`` in the current folder."""
+    repo = _repository(records_root)
+    if repo is None:
+        return Path(name)
+    return Path(shown(repo / name, Path.cwd()))
+
+
+def check_output(out: Path, records_root: Path, folder: bool = True) -> None:
+    """Refuse an output (a ``folder``, else a file) that ``git add -A`` in the records repository would pick up."""
     repo = _repository(records_root)
     if repo is None:
         return
     target = out.absolute().resolve()
     if target != repo and repo not in target.parents:
         return  # outside the repository
-    ignored = _git_ignores(repo, target)
+    # git matches `site/` only against folders: ask about a file inside a folder that may not exist yet
+    ignored = _git_ignores(repo, target / "index.html" if folder else target)
     if ignored is None:  # no git to ask: trust the folders init's .gitignore ignores
         rel = target.relative_to(repo)
         ignored = bool(rel.parts) and rel.parts[0] in IGNORED_OUTPUTS

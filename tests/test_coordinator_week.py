@@ -103,6 +103,13 @@ def test_outputs_never_land_where_git_would_commit_them(tmp_path, monkeypatch):
     assert "inside the records repository" in refused.output and not (repo / "supporters.csv").exists()
     refused = invoke("portfolio", "alex-example", "-o", "to-send", "--no-pdf", "--as-of", "2026-01-10")
     assert refused.exit_code == 1 and not (repo / "to-send").exists()
+    # from deep inside the repository, the defaults still land at its top, where they are ignored
+    monkeypatch.chdir(repo / "meetings")
+    built = invoke("build", "--no-pdf", "--as-of", "2026-01-10")
+    assert built.exit_code == 0, built.output
+    assert "built ../site/index.html" in built.stdout and (repo / "site/index.html").is_file()
+    assert invoke("portfolio", "alex-example", "--no-pdf", "--as-of", "2026-01-10").exit_code == 0
+    assert not (repo / "meetings/outbox").exists() and not (repo / "meetings/site").exists()
 
 
 def test_init_force_adds_infrastructure_never_example_records(tmp_path):
