@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 
-from .model import (DEFAULT_SUPERVISION_INTERVAL_DAYS, STATUS_ORDER, Action, CpdEntry, MandatoryTraining, Meeting, Records,
+from .model import (DEFAULT_SUPERVISION_INTERVAL_DAYS, STATUS_ORDER, Action, CpdEntry, MandatoryTraining, Meeting,
+                    Records,
                     Supervision, Supporter)
 from .validate import vocabulary
 
@@ -152,9 +153,10 @@ class SupporterSummary:
         return MISSING
 
     @cached_property
-    def history(self) -> list[tuple[date, str, object]]:
+    def history(self) -> list[tuple[date, str, Meeting | Supervision | CpdEntry]]:
         """Everything on record for this supporter, newest first."""
-        items = ([(m.date, "meeting", m) for m in self.meetings]
+        items: list[tuple[date, str, Meeting | Supervision | CpdEntry]] = (
+                 [(m.date, "meeting", m) for m in self.meetings]
                  + [(s.date, "supervision", s) for s in self.supervision]
                  + [(c.date, "cpd", c) for c in self.cpd])
         return sorted(items, key=lambda item: (item[0], item[1], item[2].source.rel), reverse=True)
@@ -183,7 +185,8 @@ class Analysis:
         summaries = {
             s.id: SupporterSummary(
                 supporter=s, meetings=meetings[s.id], supervision=supervision[s.id], cpd=cpd[s.id], as_of=as_of,
-                default_interval=programme.supervision_interval_days if programme else DEFAULT_SUPERVISION_INTERVAL_DAYS,
+                default_interval=(programme.supervision_interval_days if programme
+                                  else DEFAULT_SUPERVISION_INTERVAL_DAYS),
                 cpd_target=programme.cpd_target_hours if programme else 0,
                 mandatory=programme.mandatory_training if programme else (),
             )
@@ -251,8 +254,8 @@ class Analysis:
     @cached_property
     def cpd_hours_by_type(self) -> list[tuple[str, float, float]]:
         """(type, hours in the last 12 months, hours all time)."""
-        recent: Counter = Counter()
-        total: Counter = Counter()
+        recent: dict[str, float] = defaultdict(float)
+        total: dict[str, float] = defaultdict(float)
         for c in self.records.cpd:
             total[c.type] += c.hours
             if self._recent(c.date):
@@ -280,7 +283,7 @@ class Analysis:
     def most_missing(self) -> list[tuple[object, int]]:
         """(competency, how many lack it), the gaps shared by at least two people, most first."""
         competencies = self.records.programme.competencies if self.records.programme else ()
-        missing = Counter()
+        missing: Counter[str] = Counter()
         for _, row in self.coverage:
             for competency, state in zip(competencies, row):
                 if state == MISSING:

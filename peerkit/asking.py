@@ -237,7 +237,8 @@ def questions(kind: str, values: dict[str, Any], root: Path, today: date) -> lis
         return [dated,
                 Question("supporter", "--supporter", "Supporter id", supporter(people), choices=people),
                 Question("title", "--title", "Title", text()),
-                Question("type", "--type", "Type of CPD", choice(choices("cpd", "type")), choices=choices("cpd", "type")),
+                Question("type", "--type", "Type of CPD", choice(choices("cpd", "type")),
+                         choices=choices("cpd", "type")),
                 Question("hours", "--hours", "Hours", hours)]
     return []
 

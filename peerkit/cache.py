@@ -299,7 +299,7 @@ def _write_sealed(folder: int, name: str, content: dict) -> None:
     _replace(folder, name, write)
 
 
-def _replace(folder: int, name: str, write: Callable[[BinaryIO], None]) -> None:
+def _replace(folder: int, name: str, write: Callable[[BinaryIO], object]) -> None:
     """Write ``name`` in ``folder`` through a new temporary file and a rename, so
     whatever sat there before (a link, a pipe) is replaced, never written through."""
     tmp = f".write-{os.urandom(8).hex()}"

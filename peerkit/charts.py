@@ -64,7 +64,7 @@ def stacked_bars(rows: dict[str, dict[str, int]], series: list[str], label=lambd
     segments, columns = [], []
     for i, (key, counts) in enumerate(rows.items()):
         x = LEFT + i * slot + (slot - bar_w) / 2
-        y = baseline
+        y = float(baseline)
         for s, name in enumerate(series):
             n = counts.get(name, 0)
             if not n:

@@ -410,7 +410,8 @@ def new_supporter(records: Path, **values) -> None:
 @click.option("--topic", help="A few words (groups: also names the file).")
 @click.option("--attendance", type=Answer("people", asking.whole_number("people", 0, 1000, example=8)),
               help="People at a group.")
-@click.option("--checked-in", type=Answer("time", asking.a_time), metavar="HH:MM", help="Lone-working check-in time (community meetings).")
+@click.option("--checked-in", type=Answer("time", asking.a_time), metavar="HH:MM",
+              help="Lone-working check-in time (community meetings).")
 @click.option("--checked-out", type=Answer("time", asking.a_time), metavar="HH:MM", help="Lone-working check-out time.")
 def new_meeting(records: Path, **values) -> None:
     """A meeting, in meetings/<YYYY>/.
@@ -548,8 +549,10 @@ def export(kind: str, records: Path | None, output_format: str, aggregate: str |
     records_found = _checked_or_exit(records, date.today(), "export").records
     if output:
         _output_allowed(output, records_found.root, folder=False)
+    rows = EXPORTABLE[kind].export
+    assert rows is not None, "EXPORTABLE lists only kinds with an export"
     table = by_month(kind, records_found) if aggregate else select(
-        EXPORTABLE[kind].export(records_found), with_text=with_text, with_paths=with_paths)
+        rows(records_found), with_text=with_text, with_paths=with_paths)
     text = to_csv(table)
     if output:
         try:

@@ -36,7 +36,8 @@ def supporter_ids(root: Path | None) -> list[str]:
         return []
     folder = root / "supporters"
     try:
-        return sorted({p.stem for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith(".")})
+        return sorted({p.stem for p in folder.iterdir()
+                       if p.suffix in (".yaml", ".yml") and not p.name.startswith(".")})
     except OSError:
         return []
 

@@ -59,7 +59,8 @@ def discover(root: Path, root_display: str) -> tuple[list[RecordFile], list[Prob
             if odd == "folder":
                 if rel.split("/", 1)[0] in BY_FOLDER:
                     problems.append(problem(display, 1, 1, "skipped",
-                                            "a link to a folder; linked folders are not followed, so nothing in it is read"))
+                                            "a link to a folder; linked folders are not followed, "
+                                            "so nothing in it is read"))
                 continue
             if odd is not None and entry.name.endswith(YAML_SUFFIXES):
                 problems.append(problem(display, 1, 1, *odd))
@@ -108,7 +109,8 @@ def _odd_entry(entry: os.DirEntry, real_root: Path) -> str | tuple[str, str] | N
     if is_dir:
         return "folder"
     if entry.is_symlink() and not _inside(target, real_root):
-        return ("outside-records", "this file is a link to a place outside the records folder; copy the record in instead")
+        return ("outside-records",
+                "this file is a link to a place outside the records folder; copy the record in instead")
     if not regular:  # reading a named pipe would wait forever
         return ("unreadable", "not a regular file (a named pipe, socket or device), so not read")
     return None

@@ -26,14 +26,14 @@ import io
 import re
 import unicodedata
 from collections import defaultdict
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from .analyse import CPD_TYPES, MEETING_KINDS, SUPERVISION_TYPES, month_key
 from .model import Meeting, Records
 
 AGGREGATABLE = ("meetings", "supervision", "cpd")
 
-Table = tuple[list[str], list[list[object]]]
+Table = tuple[list[str], Sequence[Sequence[object]]]
 
 # Columns of text typed freely into records, in any export: only with --with-text.
 # (A supporter's name stays in the supporters list: naming them is its purpose.)

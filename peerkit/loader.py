@@ -143,7 +143,8 @@ class _RecordLoader(yaml.CSafeLoader):
                 if deep is not None:
                     self.issue(deep, "too-deep", f"nesting is deeper than {MAX_DEPTH} levels; records are flat")
                 else:
-                    self.issues.append((1, 1, "too-deep", f"nesting is deeper than {MAX_DEPTH} levels; records are flat"))
+                    self.issues.append((1, 1, "too-deep",
+                                        f"nesting is deeper than {MAX_DEPTH} levels; records are flat"))
                 self.state_generators = []
                 break
             state_generators, self.state_generators = self.state_generators, []
@@ -255,8 +256,9 @@ class _RecordLoader(yaml.CSafeLoader):
         value = self.construct_scalar(node)
         if not node.style:
             self.look_at_plain(node)
-        if node.style == '"' and _CONTROL.search(value):
-            char = _CONTROL.search(value).group()
+        control = _CONTROL.search(value) if node.style == '"' else None
+        if control:
+            char = control.group()
             self.issue(node, "yaml-syntax", f"a control character (U+{ord(char):04X}) in this text; "
                                             f"remove the escape that makes it, records hold plain text")
         return value
@@ -285,7 +287,7 @@ for _tag, _method in [
     ("omap", _RecordLoader.construct_refused_tag),
     ("pairs", _RecordLoader.construct_refused_tag),
 ]:
-    _RecordLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _method)
+    _RecordLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _method)  # type: ignore[arg-type]
 # Any other tag (!!python/object/apply:os.system, !foo) is refused the same way.
 _RecordLoader.add_constructor(None, _RecordLoader.construct_refused_tag)
 
@@ -419,8 +421,8 @@ def load_file(path: str, rel: str, display: str, raw: bytes | None = None) -> Lo
         index = min(max(exc.position, 0), len(raw))
         start = raw.rfind(b"\n", 0, index) + 1
         line, column = raw.count(b"\n", 0, index) + 1, len(raw[start:index].decode("utf-8", "replace")) + 1
-        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        return fail(line, column, "yaml-syntax", f"a control character (U+{char:04X}) here; "
+        code_point = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        return fail(line, column, "yaml-syntax", f"a control character (U+{code_point:04X}) here; "
                                                  f"remove it, records hold plain text")
     except yaml.YAMLError as exc:
         return fail(1, 1, "yaml-syntax", str(exc).splitlines()[0])
@@ -553,15 +555,16 @@ def _indentation(exc: yaml.MarkedYAMLError, text: str, lines: list[str]) -> Diag
     problem = exc.problem or ""
     mark = exc.problem_mark
     if mark is None or mark.line >= len(lines) or not (
-            problem.startswith(("mapping values are not allowed", "did not find expected key", "expected <block end>"))):
+            problem.startswith(("mapping values are not allowed", "did not find expected key",
+                                "expected <block end>"))):
         return None
     line = lines[mark.line]
     this = _FIELD_LINE.match(line)
     if not this:
         return None
     indent, key = len(this[1]), this[3]
-    above = [(n, _FIELD_LINE.match(lines[n])) for n in range(mark.line - 1, -1, -1)]
-    above = [(n, m) for n, m in above if m]
+    matches = [(n, _FIELD_LINE.match(lines[n])) for n in range(mark.line - 1, -1, -1)]
+    above = [(n, m) for n, m in matches if m is not None]
     if not above:
         return None
     n, previous = above[0]
@@ -599,7 +602,8 @@ def _describe_yaml_error(exc: yaml.MarkedYAMLError, text: str) -> str:
     if "incompatible YAML document" in problem:
         return "this %YAML version is not supported; delete the %YAML line"
     if "invalid Unicode character escape" in problem:
-        return "an escape (\\u...) that is not a character on its own (e.g. half of a surrogate pair); type the character itself"
+        return ("an escape (\\u...) that is not a character on its own (e.g. half of a surrogate pair); "
+                "type the character itself")
     if "mapping values are not allowed" in problem:
         return "a ': ' where no field can start; quote a value that contains ': ', or fix the indentation"
     if exc.context and exc.problem:
@@ -616,8 +620,9 @@ def _too_deep(text: str) -> Position | None:
         for event in yaml.parse(text, Loader=yaml.CSafeLoader):
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
+                mark = event.start_mark
                 if depth > MAX_DEPTH:
-                    return (event.start_mark.line + 1, event.start_mark.column + 1)
+                    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError:

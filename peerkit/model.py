@@ -27,6 +27,15 @@ DEFAULT_DEBRIEF_WITHIN_DAYS = 2
 DEFAULT_SUPERVISION_INTERVAL_DAYS = 42
 
 
+# Fields named ``date`` shadow the type inside a class body, so annotations use this name.
+Day = date
+
+
+def _day(value: str) -> Day:
+    """A required date: the schema guarantees it is there and valid."""
+    return date.fromisoformat(value)
+
+
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
@@ -36,9 +45,9 @@ class Action:
     """An agreed action (supervision or meeting): done is a bool or the date it was done."""
 
     action: str
-    due: date | None
+    due: Day | None
     done: bool
-    done_on: date | None
+    done_on: Day | None
     outcome: str | None
     index: int
 
@@ -106,7 +115,7 @@ class Programme:
 class Goal:
     goal: str
     competency: str | None
-    target: date | None
+    target: Day | None
     status: str
 
 
@@ -115,7 +124,7 @@ class Accreditation:
     body: str
     title: str
     level: str | None
-    awarded: date | None
+    awarded: Day | None
 
 
 @dataclass(frozen=True)
@@ -123,15 +132,15 @@ class Supporter:
     id: str
     name: str
     status: str
-    joined: date
-    left: date | None
+    joined: Day
+    left: Day | None
     roles: tuple[str, ...]
-    induction_completed: date | None
-    core_completed: date | None
+    induction_completed: Day | None
+    core_completed: Day | None
     accreditation: Accreditation | None
     supervision_interval_days: int | None
     supervisor: str | None
-    agreement_signed: date | None
+    agreement_signed: Day | None
     development_plan: tuple[Goal, ...]
     competencies_assessed: dict[str, date]
     notes: str | None
@@ -146,7 +155,7 @@ class Supporter:
             id=d["id"],
             name=d["name"],
             status=d["status"],
-            joined=_date(d["joined"]),
+            joined=_day(d["joined"]),
             left=_date(d.get("left")),
             roles=tuple(d.get("roles", ())),
             induction_completed=_date(training.get("induction_completed")),
@@ -163,7 +172,7 @@ class Supporter:
                 Goal(g["goal"], g.get("competency"), _date(g.get("target")), g.get("status", "planned"))
                 for g in d.get("development_plan", ())
             ),
-            competencies_assessed={k: _date(v) for k, v in d.get("competencies_assessed", {}).items()},
+            competencies_assessed={k: _day(v) for k, v in d.get("competencies_assessed", {}).items()},
             notes=d.get("notes"),
             source=source,
         )
@@ -192,14 +201,14 @@ class LoneWorking:
 
 @dataclass(frozen=True)
 class Debrief:
-    date: date
+    date: Day
     method: str | None
     notes: str | None
 
 
 @dataclass(frozen=True)
 class Meeting:
-    date: date
+    date: Day
     kind: str
     supporter: str | None
     facilitators: tuple[str, ...]
@@ -220,7 +229,7 @@ class Meeting:
         lone = d.get("lone_working")
         debrief = d.get("debrief")
         return cls(
-            date=_date(d["date"]),
+            date=_day(d["date"]),
             kind=d["kind"],
             supporter=d.get("supporter"),
             facilitators=tuple(d.get("facilitators", ())),
@@ -229,7 +238,7 @@ class Meeting:
             duration_minutes=d["duration_minutes"],
             topic=d.get("topic"),
             lone_working=LoneWorking(lone.get("checked_in"), lone.get("checked_out")) if lone is not None else None,
-            debrief=Debrief(_date(debrief["date"]), debrief.get("method"), debrief.get("notes")) if debrief else None,
+            debrief=Debrief(_day(debrief["date"]), debrief.get("method"), debrief.get("notes")) if debrief else None,
             attendance=d.get("attendance"),
             ground_rules_revisited=d.get("ground_rules_revisited"),
             actions=tuple(Action.from_data(a, i) for i, a in enumerate(d.get("actions", ()))),
@@ -250,7 +259,7 @@ class Meeting:
 
 @dataclass(frozen=True)
 class Supervision:
-    date: date
+    date: Day
     supporters: tuple[str, ...]
     type: str
     supervisor: str
@@ -258,7 +267,7 @@ class Supervision:
     focus: tuple[str, ...]
     notes: str | None
     actions: tuple[Action, ...]
-    copy_given: date | None
+    copy_given: Day | None
     shared_with_supporter: bool
     source: Source = field(repr=False, compare=False)
     supporter_field: str = "supporter"  # the field that names the supervisees, for pointing at its line
@@ -267,7 +276,7 @@ class Supervision:
     def from_data(cls, d: dict[str, Any], source: Source) -> Supervision:
         supporters = (d["supporter"],) if "supporter" in d else tuple(d["supporters"])
         return cls(
-            date=_date(d["date"]),
+            date=_day(d["date"]),
             supporters=supporters,
             type=d["type"],
             supervisor=d["supervisor"],
@@ -286,7 +295,7 @@ class Supervision:
 @dataclass(frozen=True)
 class CpdEntry:
     supporter: str
-    date: date
+    date: Day
     title: str
     type: str
     provider: str | None
@@ -301,7 +310,7 @@ class CpdEntry:
     def from_data(cls, d: dict[str, Any], source: Source) -> CpdEntry:
         return cls(
             supporter=d["supporter"],
-            date=_date(d["date"]),
+            date=_day(d["date"]),
             title=d["title"],
             type=d["type"],
             provider=d.get("provider"),
@@ -321,7 +330,7 @@ class Acknowledgement:
     code: str
     reason: str
     by: str
-    date: date
+    date: Day
     index: int  # its place in the record's list, for pointing at its line
     source: Source = field(repr=False, compare=False)
 

@@ -123,7 +123,9 @@ def build(kind: str, values: dict[str, Any], today: date) -> tuple[str, dict[str
     """(path stem inside the records folder, record data) from the user's values; unset fields left out."""
     from .kinds import BY_NAME
 
-    stem, data = BY_NAME[kind].new(values, today)
+    builder = BY_NAME[kind].new
+    assert builder is not None, f"peerkit new does not make {kind} records"
+    stem, data = builder(values, today)
     return stem, _prune(data)
 
 

@@ -15,11 +15,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
 from . import evidence
 from .discover import stem as file_stem
-from .model import Acknowledgement, CpdEntry, Meeting, Records, Supervision, Supporter
+from .model import (Acknowledgement, Competency, CpdEntry, MandatoryTraining, Meeting, Records, Supervision,
+                    Supporter)
 from .problems import WARNING, Problem
 from .obligations import ACTION, DEBRIEF, FACILITATION, LONE_WORKING, Obligation, obligations
 from .source import Source
@@ -48,7 +49,7 @@ def _people(record: Meeting | Supervision | CpdEntry) -> tuple[tuple[str, tuple]
         return tuple((s, ("supporters", i)) for i, s in enumerate(record.supporters))
     if record.kind == "group":
         return tuple((s, ("facilitators", i)) for i, s in enumerate(record.facilitators))
-    return ((record.supporter, ("supporter",)),)
+    return ((record.supporter or "", ("supporter",)),)  # the schema requires it on one-to-ones
 
 
 def _activity(records: Records) -> Iterator[Meeting | Supervision | CpdEntry]:
@@ -75,7 +76,9 @@ def id_matches_file(records: Records, as_of: date) -> Iterator[Problem]:
     programme = records.programme
     if programme is None:
         return
-    for field, items in (("competencies", programme.competencies), ("mandatory_training", programme.mandatory_training)):
+    listed: tuple[tuple[str, Sequence[Competency | MandatoryTraining]], ...] = (
+        ("competencies", programme.competencies), ("mandatory_training", programme.mandatory_training))
+    for field, items in listed:
         counts = Counter(item.id for item in items)
         for index, item in enumerate(items):
             if counts[item.id] > 1 and [i.id for i in items].index(item.id) != index:
@@ -285,7 +288,8 @@ def no_future_dates(records: Records, as_of: date) -> Iterator[Problem]:
 
 def after_the_session(records: Records, as_of: date) -> Iterator[Problem]:
     """An action agreed in a session is done after it, and a copy of the notes is given after it."""
-    for record in (*records.meetings, *records.supervision):
+    sessions: tuple[Meeting | Supervision, ...] = (*records.meetings, *records.supervision)
+    for record in sessions:
         what = "meeting" if isinstance(record, Meeting) else "supervision session"
         for action in record.actions:
             if action.done_on and action.done_on < record.date:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from . import evidence, pdf
 from .analyse import MEETING_KINDS, Analysis
@@ -321,7 +321,7 @@ def _pdf_possible(wanted: bool, report: BuildReport) -> bool:
 
 
 def build_site(check: CheckResult, as_of: date, out: Path, *, make_pdf: bool = True,
-               progress: Callable[[Iterator], Iterator] = lambda items: items) -> BuildReport:
+               progress: Callable[[list[str]], Iterable[str]] = lambda items: items) -> BuildReport:
     """Write the dashboard, a page per supporter and every portfolio to ``out``."""
     records = check.records
     analysis = Analysis.of(records, as_of)
@@ -337,7 +337,8 @@ def build_site(check: CheckResult, as_of: date, out: Path, *, make_pdf: bool = T
     return report
 
 
-def build_portfolio(check: CheckResult, as_of: date, supporter_id: str, out: Path, *, make_pdf: bool = True) -> BuildReport:
+def build_portfolio(check: CheckResult, as_of: date, supporter_id: str, out: Path, *,
+                    make_pdf: bool = True) -> BuildReport:
     """Just one supporter's portfolio, for sending to them."""
     analysis = Analysis.of(check.records, as_of)
     if supporter_id not in analysis.summaries:

@@ -105,8 +105,9 @@ def _field_schema(kind: str, shape: tuple) -> dict | None:
 def is_free_text(kind: str, field_path: tuple) -> bool:
     """Whether the field holds free text (no list of values, no pattern, no date): where a
     stray ``#`` is a likelier part of the text than a comment."""
-    spec = _field_schema(kind, tuple(0 if isinstance(step, int) else step for step in field_path))
-    return bool(spec) and spec.get("type") == "string" and not any(k in spec for k in ("enum", "const", "pattern", "format"))
+    spec = _field_schema(kind, tuple(0 if isinstance(step, int) else step for step in field_path)) or {}
+    constrained = any(k in spec for k in ("enum", "const", "pattern", "format"))
+    return bool(spec) and spec.get("type") == "string" and not constrained
 
 
 def cut_short(kind: str, positions: dict, comments) -> Iterator[tuple[tuple, str, str]]:
@@ -125,7 +126,8 @@ def cut_short(kind: str, positions: dict, comments) -> Iterator[tuple[tuple, str
                 quoted = f'{path[-1]}: "{whole}"' if isinstance(path[-1], str) else f'- "{whole}"'
                 yield path, "yaml-comment", (
                     f"{field_name(path)} is '{comment.value}': the '{comment.comment}' after it is a YAML comment "
-                    f"and is not kept; to keep it, quote the whole value ({quoted}), or put a comment on a line of its own")
+                    f"and is not kept; to keep it, quote the whole value ({quoted}), "
+                    f"or put a comment on a line of its own")
                 break
 
 
@@ -363,22 +365,24 @@ def _explain(error: jsonschema.ValidationError, misspelt: dict[tuple, str]) -> I
             where = " in " + field if path else ""
             if (path, key) in misspelt:
                 meant = misspelt[(path, key)]
-                yield path + (key,), code, f"unknown field '{key}'{where}; did you mean '{meant}'? ({meant} is required)"
+                yield (path + (key,), code,
+                       f"unknown field '{key}'{where}; did you mean '{meant}'? ({meant} is required)")
                 continue
             guess = _guess(key, allowed)
             hint = f"did you mean '{guess}'?" if guess else f"allowed: {', '.join(allowed)}"
             yield path + (key,), code, f"unknown field '{key}'{where}; {hint}"
         return
     if keyword == "type":
-        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        wanted: list[str] = (error.validator_value if isinstance(error.validator_value, list)
+                             else [error.validator_value])
         want = " or ".join(_WANTED.get(w, w) for w in wanted)
         got = _JSON_TYPES.get(type(value), type(value).__name__)
         yield path, code, f"{field} should be {want}, but is {got} ({_show(value)}){_shape_hint(wanted, value)}"
         return
     if keyword in ("enum", "const"):
         options = error.validator_value if keyword == "enum" else [error.validator_value]
-        guess = difflib.get_close_matches(str(value), [str(o) for o in options], n=1)
-        hint = f"; did you mean '{guess[0]}'?" if guess else ""
+        close = difflib.get_close_matches(str(value), [str(o) for o in options], n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
         yield path, code, f"{field} is {_show(value)}; expected one of: {', '.join(map(str, options))}{hint}"
         return
     if keyword == "format" and error.validator_value == "date":

@@ -44,7 +44,8 @@ def describe(obligation: Obligation, people: Mapping[str, str], date_text: DateT
             return f"{who}: {o.subject} never done"
         return f"{who}: {o.subject} {'expires on' if o.status != 'expired' else 'expired on'} {date_text(o.due)}"
     if o.kind == ACTION:
-        return f"{who}: '{o.subject}' (agreed in supervision on {_day(o.since, date_text)}) due {_day(o.due, date_text)}"
+        agreed = _day(o.since, date_text)
+        return f"{who}: '{o.subject}' (agreed in supervision on {agreed}) due {_day(o.due, date_text)}"
     if o.kind == DEBRIEF:
         return f"{who}: no debrief after the {o.subject} meeting on {_day(o.since, date_text)}"
     if o.kind == LONE_WORKING:

@@ -120,4 +120,5 @@ def test_activity_figures(tmp_path):
     assert a.support_hours == {"12 months": 6.0, "all time": 6.0}  # 90 + 30 + 120 + 120 minutes
     assert a.group_attendance == {"groups": 2, "attendances": 12, "average": 6.0}
     assert a.supervision_by_type == [("clinical", 1, 1), ("managerial", 1, 1), ("group", 1, 1), ("peer", 0, 0)]
-    assert dict((t, recent) for t, recent, _ in a.cpd_hours_by_type) == {"e-learning": 3.0, "course": 0, "workshop": 6.0}
+    recent_by_type = {t: recent for t, recent, _ in a.cpd_hours_by_type}
+    assert recent_by_type == {"e-learning": 3.0, "course": 0, "workshop": 6.0}

@@ -64,7 +64,8 @@ def column(page, table: str, index: int) -> list[str]:
 
 def test_every_column_sorts_by_its_real_value(site: Path) -> None:
     with chromium_page() as (page, console, errors):
-        for html, table in (("index.html", "#supporters-table"), ("supporters/amara-okafor.html", "table[data-sortable]")):
+        pages = (("index.html", "#supporters-table"), ("supporters/amara-okafor.html", "table[data-sortable]"))
+        for html, table in pages:
             page.goto((site / html).as_uri())
             headers = page.locator(f"{table} thead th")
             for index in range(headers.count()):
@@ -77,7 +78,8 @@ def test_every_column_sorts_by_its_real_value(site: Path) -> None:
                 assert [real_value(v) for v in up] == sorted(real_value(v) for v in up), (html, name, up)
                 button.click()
                 down = column(page, table, index)
-                assert [real_value(v) for v in down] == sorted((real_value(v) for v in down), reverse=True), (html, name)
+                values = [real_value(v) for v in down]
+                assert values == sorted(values, reverse=True), (html, name)
         page.goto((site / "index.html").as_uri())
         page.get_by_role("button", name="CPD hours, 12 months").click()
         hours = page.locator("#supporters-table tbody tr td:nth-child(7)").all_inner_texts()

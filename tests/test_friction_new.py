@@ -163,7 +163,8 @@ def test_hours_with_a_decimal_comma_are_explained_in_plain_words(root: Path) -> 
     assert "not a valid float" not in output
     flag = run("new", "cpd", root, "--supporter", "ben-shah", "--title", "Reading", "--type", "reading",
                "--hours", "1,5")
-    assert flag.exit_code == 2 and "'1,5' is not a number of hours; write the decimals after a point: 1.5" in flag.output
+    assert flag.exit_code == 2
+    assert "'1,5' is not a number of hours; write the decimals after a point: 1.5" in flag.output
 
 
 def test_a_time_flag_without_its_leading_zero_is_written_as_the_schema_wants(root: Path) -> None:

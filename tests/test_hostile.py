@@ -83,7 +83,8 @@ CORPUS: dict[str, tuple] = {
     # numbers
     "huge-integer.yaml": (MEETING, 5, 19, "out-of-range", "a number 5,000 digits long"),
     "long-integer.yaml": (MEETING, 5, 19, "out-of-range", "a number 41 digits long"),
-    "nan-minutes.yaml": (MEETING, 5, 19, "wrong-type", "'.nan' is read as not a number by YAML, which no field can hold"),
+    "nan-minutes.yaml": (MEETING, 5, 19, "wrong-type",
+                         "'.nan' is read as not a number by YAML, which no field can hold"),
     "inf-minutes.yaml": (MEETING, 5, 19, "wrong-type", "'.inf' is read as infinity by YAML"),
     "overflowing-float.yaml": (MEETING, 5, 19, "wrong-type", "'1.0e+999' is read as infinity by YAML"),
     "hex-minutes.yaml": (MEETING, 5, 19, "yaml-ambiguous", "'0x1E' is read as a hexadecimal number"),
@@ -267,7 +268,8 @@ def test_evidence_leaving_the_records_folder(records, evidence):
     assert "points outside the records folder" in found[0].message
 
 
-@pytest.mark.parametrize("evidence", ["evidence/../supporters/ben-shah.yaml", "meetings/2025/2025-03-04-one-to-one-dk.yaml",
+@pytest.mark.parametrize("evidence", ["evidence/../supporters/ben-shah.yaml",
+                                      "meetings/2025/2025-03-04-one-to-one-dk.yaml",
                                       ".peerkit-cache/check.json", ".git/config", "site/index.html"])
 def test_evidence_inside_the_records_but_not_a_certificate(records, evidence):
     """Portfolios copy evidence: another supporter's record, the cache (every record),
@@ -287,7 +289,8 @@ def test_evidence_that_is_a_link_out_of_the_records(records, tmp_path):
     for evidence in ["evidence/amara-okafor/linked.pdf", "evidence/linked-folder/secret.pdf"]:
         exit_code, output, found = cpd_with_evidence(records, evidence)
         assert [p.code for p in found] == ["evidence-outside"], output
-        (records / CPD).write_text((records / CPD).read_text().replace(evidence, "evidence/amara-okafor/safeguarding-2025.pdf"))
+        fixed = (records / CPD).read_text().replace(evidence, "evidence/amara-okafor/safeguarding-2025.pdf")
+        (records / CPD).write_text(fixed)
 
 
 def test_evidence_that_is_a_link_to_another_record(records):

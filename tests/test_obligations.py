@@ -99,7 +99,8 @@ def test_a_missing_debrief_is_owed_from_the_meeting_and_warned_once_late():
     held = meeting("2025-06-20")
     [owed] = [o for o in obligations(records(held), AS_OF) if o.kind == DEBRIEF]
     assert (owed.due, owed.people, owed.since) == (date(2025, 6, 22), ("amara",), date(2025, 6, 20))
-    assert describe(owed, {"amara": "Amara Okafor"}) == "Amara Okafor: no debrief after the one-to-one meeting on 2025-06-20"
+    assert describe(owed, {"amara": "Amara Okafor"}) == \
+        "Amara Okafor: no debrief after the one-to-one meeting on 2025-06-20"
     assert when(owed, AS_OF) == "8 days overdue"
     [warning] = debriefed_in_time(records(held), AS_OF)
     assert (warning.code, warning.line, warning.path) == ("no-debrief", 1, "records/meetings/2025/2025-06-20-x.yaml")

@@ -67,7 +67,8 @@ def assert_clean(exit_code: int, output: str, records: Path) -> list[re.Match]:
 
 # Values that YAML reads in surprising ways, or that are not YAML at all.
 TRAPS = ["yes", "NO", "on", "off", "y", "012", "0x1F", "0b11", "0o17", "1_000", "12:30", "1:30.5", ".nan", "-.inf",
-         "~", "null", "[", "]", "{", "}", "[a, [b, {c: d}]]", "&a x", "*a", "<<: *a", "!!python/object/apply:os.system []",
+         "~", "null", "[", "]", "{", "}", "[a, [b, {c: d}]]", "&a x", "*a",
+         "<<: *a", "!!python/object/apply:os.system []",
          "!foo x", "!!binary aGk=", "!!set {a}", "'unclosed", '"unclosed', '"\\ud800"', '"\\0"', '"\\e[31m"',
          "2024-02-30", "2025-13-01", "2025-04-03 10:00", "2025-04-03T10:00:00Z", "|", ">", "- x", "? x", "@x", "`x",
          "%x", "#", "'", '"', "\t", "9" * 5000, "1e400", "1.0e+400", "-0", "+1", "0.0000001", "\u00a0x", "x\u2028y",
