@@ -16,10 +16,13 @@ from functools import cached_property
 from .model import (DEFAULT_SUPERVISION_INTERVAL_DAYS, STATUS_ORDER, Action, CpdEntry, MandatoryTraining, Meeting,
                     Records,
                     Supervision, Supporter)
+from .promises import (REQUIRED, CpdPace, Kept, Promise, cpd_pace, kept, missed_days, next_due, pooled_share,
+                       promises_of, requirement)
 from .validate import vocabulary
 
 EXPIRY_WARNING_DAYS = 60
 ACTIVITY_MONTHS = 18
+PROMISE_MONTHS = 12  # the supervision grid's months
 TRAINING_VALID, TRAINING_EXPIRING, TRAINING_EXPIRED, TRAINING_NEVER = "valid", "expiring", "expired", "never done"
 ASSESSED, EVIDENCED, MISSING = "assessed", "evidenced", "missing"
 MEETING_KINDS = vocabulary("meeting", "kind")
@@ -52,6 +55,31 @@ class TrainingStatus:
     valid_until: date | None
     status: str
     source: CpdEntry | None
+    requirement: str = REQUIRED  # required, recommended (a volunteer's non-statutory), not for their roles
+
+    @property
+    def required(self) -> bool:
+        return self.requirement == REQUIRED
+
+
+@dataclass(frozen=True)
+class PromiseStatus:
+    """One supervision promise of a supporter: the sessions it counts, when the next is due, how it was kept."""
+
+    promise: Promise
+    sessions: tuple[date, ...]
+    last: date | None
+    due: date | None  # None when the supporter is not owed supervision on a schedule
+    kept: Kept
+
+
+@dataclass(frozen=True)
+class MonthCell:
+    """One month of the supervision grid: the sessions (date, type) and the days past a promise."""
+
+    month: str  # YYYY-MM
+    sessions: tuple[tuple[date, str], ...]
+    late_days: int
 
 
 @dataclass(frozen=True)
@@ -86,12 +114,41 @@ class SupporterSummary:
         return max((s.date for s in self.supervision), default=None)
 
     @cached_property
+    def promises(self) -> tuple[PromiseStatus, ...]:
+        """Each supervision promise (arrangements by type, or the agreed or default interval) and how it stands."""
+        held = [s for s in self.supervision if s.date <= self.as_of]
+        statuses = []
+        for promise in promises_of(self.supporter, self.default_interval):
+            days = tuple(sorted(s.date for s in held if promise.counts(s.type)))
+            last, due = next_due(self.supporter.joined, days, promise.interval_days)
+            statuses.append(PromiseStatus(promise, days, last, due if self.expects_supervision else None,
+                                          kept(self.supporter.joined, days, promise.interval_days, self.as_of)))
+        return tuple(statuses)
+
+    @cached_property
     def next_supervision_due(self) -> date | None:
-        """Last supervision (or joining) plus the agreed interval; None when not expected."""
-        if not self.expects_supervision:
-            return None
-        start = self.last_supervision or self.supporter.joined
-        return start + timedelta(days=self.interval_days)
+        """The soonest due of their promises (last session, or joining, plus its interval); None when not expected."""
+        return min((p.due for p in self.promises if p.due is not None), default=None)
+
+    @property
+    def promise_kept(self) -> float | None:
+        """The share of promised days kept over 12 months, all their promises pooled."""
+        return pooled_share(p.kept for p in self.promises)
+
+    @property
+    def longest_gap(self):
+        """The longest gap of any of their promises (the Gap), or None."""
+        gaps = [p.kept.longest for p in self.promises if p.kept.longest is not None]
+        return max(gaps, key=lambda g: (g.days, g.start), default=None)
+
+    def supervision_months(self, months: list[str]) -> list[MonthCell]:
+        """The supervision grid's row: sessions by month, and the days in it past a promised interval."""
+        sessions: dict[str, list[tuple[date, str]]] = defaultdict(list)
+        for s in sorted(self.supervision, key=lambda s: (s.date, s.type)):
+            if s.date <= self.as_of:
+                sessions[month_key(s.date)].append((s.date, s.type))
+        late = Counter(month_key(day) for day in missed_days(p.kept for p in self.promises))
+        return [MonthCell(m, tuple(sessions[m]), late[m]) for m in months]
 
     @property
     def expects_supervision(self) -> bool:
@@ -113,16 +170,32 @@ class SupporterSummary:
         return self.cpd_hours_12m >= self.cpd_target
 
     @cached_property
+    def cpd_pace(self) -> CpdPace:
+        """Hours this calendar year against the target pro rata (on track, behind, clearly behind)."""
+        return cpd_pace(((c.date, c.hours) for c in self.cpd), self.cpd_target, self.supporter.joined, self.as_of)
+
+    @cached_property
+    def one_to_ones(self) -> list[date]:
+        """Dates of their one-to-ones with the coordinator, up to as_of."""
+        return sorted(m.date for m in self.meetings if m.kind == "coordinator-one-to-one" and m.date <= self.as_of)
+
+    @cached_property
     def training(self) -> list[TrainingStatus]:
         return [self._training_status(t) for t in self.mandatory]
 
+    @property
+    def required_training(self) -> list[TrainingStatus]:
+        """The mandatory training required of them (by role and employment): the only training flagged."""
+        return [t for t in self.training if t.required]
+
     def _training_status(self, training: MandatoryTraining) -> TrainingStatus:
+        needed = requirement(training, self.supporter)
         done = [c for c in self.cpd if c.mandatory == training.id and c.date <= self.as_of]
         latest = max(done, key=lambda c: c.date, default=None)
         if latest is None:
-            return TrainingStatus(training, None, None, TRAINING_NEVER, None)
+            return TrainingStatus(training, None, None, TRAINING_NEVER, None, needed)
         if training.renew_every_months is None:
-            return TrainingStatus(training, latest.date, None, TRAINING_VALID, latest)
+            return TrainingStatus(training, latest.date, None, TRAINING_VALID, latest, needed)
         valid_until = add_months(latest.date, training.renew_every_months)
         if valid_until < self.as_of:
             status = TRAINING_EXPIRED
@@ -130,11 +203,12 @@ class SupporterSummary:
             status = TRAINING_EXPIRING
         else:
             status = TRAINING_VALID
-        return TrainingStatus(training, latest.date, valid_until, status, latest)
+        return TrainingStatus(training, latest.date, valid_until, status, latest, needed)
 
     @property
     def training_counts(self) -> Counter:
-        return Counter(t.status for t in self.training)
+        """Statuses of the training required of them."""
+        return Counter(t.status for t in self.required_training)
 
     @cached_property
     def open_actions(self) -> list[OpenAction]:
@@ -205,6 +279,33 @@ class Analysis:
     def current(self) -> list[SupporterSummary]:
         """Supporters still with the programme (not applicants, not left)."""
         return [s for s in self.summaries.values() if s.supporter.in_programme]
+
+    # --- promises kept --------------------------------------------------------
+
+    @property
+    def promised(self) -> list[SupporterSummary]:
+        """Whose supervision promises the grid follows: those owed supervision on a schedule (active)."""
+        return [s for s in self.summaries.values() if s.expects_supervision]
+
+    @cached_property
+    def promise_months(self) -> list[str]:
+        return last_months(self.as_of, PROMISE_MONTHS)
+
+    @property
+    def programme_kept(self) -> float | None:
+        """Promised days kept over 12 months, every promise of every active supporter pooled."""
+        return pooled_share(p.kept for s in self.promised for p in s.promises)
+
+    @property
+    def programme_broken(self) -> int:
+        """Gaps longer than promised, over 12 months, across the programme."""
+        return sum(p.kept.broken for s in self.promised for p in s.promises)
+
+    @property
+    def programme_longest_gap(self):
+        """(summary, gap) of the longest gap in the programme, or None."""
+        gaps = [(s, s.longest_gap) for s in self.promised if s.longest_gap is not None]
+        return max(gaps, key=lambda sg: (sg[1].days, sg[1].start), default=None)
 
     # --- activity ------------------------------------------------------------
 

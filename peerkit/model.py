@@ -25,6 +25,10 @@ STATUS_ORDER = ("active", "in-training", "applicant", "paused", "left")  # as th
 # Defaults of optional programme settings (the schema documents them too).
 DEFAULT_DEBRIEF_WITHIN_DAYS = 2
 DEFAULT_SUPERVISION_INTERVAL_DAYS = 42
+DEFAULT_COPY_WITHIN_DAYS = 14  # notes copied to the supporter (seed: "give a copy to the Peer Supporter")
+DEFAULT_ONE_TO_ONE_DAYS = 61  # coordinator one-to-ones, "bi-monthly"
+DEFAULT_IN_TRAINING_CONTACT_DAYS = 28  # one-to-one time during training, for feedback on progress
+DEFAULT_AGREEMENT_REVIEW_MONTHS = 12
 
 
 # Fields named ``date`` shadow the type inside a class body, so annotations use this name.
@@ -66,6 +70,13 @@ class MandatoryTraining:
     id: str
     title: str
     renew_every_months: int | None
+    applies_to_roles: tuple[str, ...] = ()  # empty: every role
+    statutory: bool = False  # a volunteer can be required to do only statutory training
+
+    @classmethod
+    def from_data(cls, t: dict[str, Any]) -> MandatoryTraining:
+        return cls(t["id"], t["title"], t.get("renew_every_months"), tuple(t.get("applies_to_roles", ())),
+                   t.get("statutory", False))
 
 
 @dataclass(frozen=True)
@@ -85,21 +96,27 @@ class Programme:
     mandatory_training: tuple[MandatoryTraining, ...]
     competencies: tuple[Competency, ...]
     source: Source = field(repr=False, compare=False)
+    copy_within_days: int = DEFAULT_COPY_WITHIN_DAYS
+    peer_every_days: int | None = None
+    one_to_one_days: int = DEFAULT_ONE_TO_ONE_DAYS
+    in_training_contact_days: int = DEFAULT_IN_TRAINING_CONTACT_DAYS
 
     @classmethod
     def from_data(cls, d: dict[str, Any], source: Source) -> Programme:
+        one_to_one = d.get("coordinator_one_to_one", {})
         return cls(
             name=d["name"],
             organisation=d.get("organisation"),
             supervision_interval_days=d["supervision"]["default_interval_days"],
             cpd_target_hours=d["cpd"]["target_hours_per_year"],
             debrief_within_days=d.get("debrief_within_days", DEFAULT_DEBRIEF_WITHIN_DAYS),
-            mandatory_training=tuple(
-                MandatoryTraining(t["id"], t["title"], t.get("renew_every_months"))
-                for t in d.get("mandatory_training", ())
-            ),
+            mandatory_training=tuple(MandatoryTraining.from_data(t) for t in d.get("mandatory_training", ())),
             competencies=tuple(Competency(c["id"], c["title"], c.get("group")) for c in d["competencies"]),
             source=source,
+            copy_within_days=d["supervision"].get("copy_within_days", DEFAULT_COPY_WITHIN_DAYS),
+            peer_every_days=d["supervision"].get("peer_every_days"),
+            one_to_one_days=one_to_one.get("interval_days", DEFAULT_ONE_TO_ONE_DAYS),
+            in_training_contact_days=one_to_one.get("in_training_days", DEFAULT_IN_TRAINING_CONTACT_DAYS),
         )
 
     @property
@@ -128,6 +145,44 @@ class Accreditation:
 
 
 @dataclass(frozen=True)
+class Arrangement:
+    """One supervision promise by type: ``type`` every ``interval_days`` (with ``supervisor``)."""
+
+    type: str
+    interval_days: int
+    supervisor: str | None
+    index: int  # its place in supervision.arrangements, for pointing at its line
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """The supervision agreement: signed (``signed`` or the older ``agreement_signed``), reviewed."""
+
+    signed: date | None
+    review_every_months: int
+    reviewed: tuple[date, ...]
+    signed_field: tuple[str, ...]  # the field that holds the signed date, for pointing at its line
+
+    @classmethod
+    def from_data(cls, supervision: dict[str, Any]) -> Agreement | None:
+        block = supervision.get("agreement")
+        older = supervision.get("agreement_signed")
+        if block is None and older is None:
+            return None
+        block = block or {}
+        signed_field = ("supervision", "agreement", "signed") if "signed" in block else ("supervision", "agreement_signed")
+        return cls(signed=_date(block.get("signed") or older),
+                   review_every_months=block.get("review_every_months", DEFAULT_AGREEMENT_REVIEW_MONTHS),
+                   reviewed=tuple(_date(day) for day in block.get("reviewed", ())),
+                   signed_field=signed_field)
+
+    @property
+    def last_agreed(self) -> date | None:
+        """When it was last signed or reviewed: the review is due a period after this."""
+        return max((self.signed, *self.reviewed), default=None) if self.signed else None
+
+
+@dataclass(frozen=True)
 class Supporter:
     id: str
     name: str
@@ -145,6 +200,9 @@ class Supporter:
     competencies_assessed: dict[str, date]
     notes: str | None
     source: Source = field(repr=False, compare=False)
+    employment: str | None = None  # volunteer, paid, or not recorded
+    arrangements: tuple[Arrangement, ...] = ()
+    agreement: Agreement | None = None
 
     @classmethod
     def from_data(cls, d: dict[str, Any], source: Source) -> Supporter:
@@ -175,6 +233,10 @@ class Supporter:
             competencies_assessed={k: _day(v) for k, v in d.get("competencies_assessed", {}).items()},
             notes=d.get("notes"),
             source=source,
+            employment=d.get("employment"),
+            arrangements=tuple(Arrangement(a["type"], a["interval_days"], a.get("supervisor"), i)
+                               for i, a in enumerate(supervision.get("arrangements", ()))),
+            agreement=Agreement.from_data(supervision),
         )
 
     @property
@@ -290,6 +352,11 @@ class Supervision:
             supporter_field="supporter" if "supporter" in d else "supporters",
         )
 
+    @property
+    def copy_owed(self) -> bool:
+        """Shared notes or agreed actions are copied to the supporter (seed: "give a copy to the Peer Supporter")."""
+        return self.shared_with_supporter and bool(self.notes or self.actions)
+
 
 
 @dataclass(frozen=True)
@@ -387,6 +454,10 @@ class Records:
     @property
     def debrief_within_days(self) -> int:
         return self.programme.debrief_within_days if self.programme else DEFAULT_DEBRIEF_WITHIN_DAYS
+
+    @property
+    def copy_within_days(self) -> int:
+        return self.programme.copy_within_days if self.programme else DEFAULT_COPY_WITHIN_DAYS
 
     @cached_property
     def by_id(self) -> dict[str, Supporter]:

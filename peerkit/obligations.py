@@ -1,7 +1,8 @@
 """Obligations: what is owed, by whom or to whom, by when, and which record shows it.
 
 One layer of derived facts that three readers share: the rules (the
-``lone-working``, ``no-debrief``, ``one-facilitator`` and ``overdue-action``
+``lone-working``, ``no-debrief``, ``one-facilitator``, ``overdue-action``,
+``no-peer-supervision``, ``no-agreement``, ``agreement-review`` and ``no-copy``
 warnings), the dashboard's Needs attention and ``peerkit due``. Each reader
 selects with :func:`listed`, so the dashboard and ``due`` agree item for item
 by construction. No English here: :mod:`peerkit.wording` says them.
@@ -13,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from .analyse import TRAINING_NEVER, Analysis
-from .model import Records
+from .analyse import TRAINING_NEVER, Analysis, add_months
+from .model import DEFAULT_IN_TRAINING_CONTACT_DAYS, DEFAULT_ONE_TO_ONE_DAYS, Records
 from .source import FieldPath, Source
 
 # How far ahead the dashboard's Needs attention looks, and `peerkit due` by default.
@@ -22,15 +23,24 @@ HORIZON_DAYS = 30
 
 # Kinds, in the order the dashboard and `due` list them.
 SUPERVISION = "supervision"
+PEER_SUPERVISION = "peer-supervision"
+AGREEMENT = "agreement"
+COPY = "copy"
+ONE_TO_ONE = "one-to-one"
 TRAINING = "training"
 ACTION = "action"
 DEBRIEF = "debrief"
 LONE_WORKING = "lone-working"
 FACILITATION = "facilitation"
-KINDS = (SUPERVISION, TRAINING, ACTION, DEBRIEF, LONE_WORKING, FACILITATION)
+KINDS = (SUPERVISION, PEER_SUPERVISION, AGREEMENT, COPY, ONE_TO_ONE, TRAINING, ACTION, DEBRIEF, LONE_WORKING,
+         FACILITATION)
 # Kinds with a date in the future that is worth announcing; the others are
 # owed after something happened and are listed once they are late.
-SCHEDULED = frozenset({SUPERVISION, TRAINING, ACTION})
+SCHEDULED = frozenset({SUPERVISION, PEER_SUPERVISION, AGREEMENT, ONE_TO_ONE, TRAINING, ACTION})
+# Obligation.status of an agreement: never signed, or a review coming up.
+UNSIGNED, REVIEW = "unsigned", "review"
+# Obligation.subject of a one-to-one owed to someone in training (feedback on progress).
+IN_TRAINING = "in-training"
 
 
 @dataclass(frozen=True)
@@ -43,9 +53,9 @@ class Obligation:
     source: Source  # the record that shows it
     field: FieldPath  # the field in that record to point at
     since: date | None = None  # what it follows from: the last supervision, the meeting, the session
-    subject: str = ""  # a training's title, an action's text, a meeting's kind
+    subject: str = ""  # a training's title, an action's text, a meeting's kind, a supervision type
     missing: tuple[str, ...] = ()  # lone working: the times not recorded
-    status: str = ""  # training: expired, expiring, valid, never done
+    status: str = ""  # training: expired, expiring, valid, never done; agreement: unsigned, review
     code: str | None = None  # the warning check gives once it is late (acknowledging it settles the obligation)
 
     def days_left(self, as_of: date) -> int | None:
@@ -84,24 +94,82 @@ def acknowledged(records: Records, obligation: Obligation) -> bool:
 def obligations(records: Records, as_of: date) -> tuple[Obligation, ...]:
     """Every open obligation on ``as_of`` (remembered: several rules read it)."""
     analysis = Analysis.of(records, as_of)
-    return (*_supervision(analysis), *_training(analysis), *_actions(records),
-            *_meetings(records, records.debrief_within_days))
+    return (*_supervision(analysis), *_peer_supervision(analysis), *_agreements(analysis),
+            *_copies(records, records.copy_within_days), *_one_to_ones(analysis), *_training(analysis),
+            *_actions(records), *_meetings(records, records.debrief_within_days))
 
 
 def _supervision(analysis: Analysis):
+    """One per promise: each arrangement by type is due on its own (subject: the type; "" for any type)."""
     for s in analysis.summaries.values():
-        due = s.next_supervision_due
-        if due is not None:
-            yield Obligation(SUPERVISION, (s.supporter.id,), due, s.supporter.source, ("supervision",),
-                             since=s.last_supervision)
+        for p in s.promises:
+            if p.due is not None:
+                yield Obligation(SUPERVISION, (s.supporter.id,), p.due, s.supporter.source,
+                                 p.promise.field or ("supervision",), since=p.last, subject=p.promise.type or "")
+
+
+def _peer_supervision(analysis: Analysis):
+    """Programme's ``supervision.peer_every_days``: peer or group supervision at least that often (active)."""
+    programme = analysis.records.programme
+    every = programme.peer_every_days if programme else None
+    if every is None:
+        return
+    for s in analysis.summaries.values():
+        if s.supporter.is_active:
+            last = max((x.date for x in s.supervision if x.type in ("peer", "group") and x.date <= analysis.as_of),
+                       default=None)
+            yield Obligation(PEER_SUPERVISION, (s.supporter.id,), (last or s.supporter.joined) + timedelta(days=every),
+                             s.supporter.source, ("supervision",), since=last)
+
+
+def _agreements(analysis: Analysis):
+    """An active supporter's supervision agreement: to be signed, then reviewed every so many months."""
+    for s in analysis.summaries.values():
+        person = s.supporter
+        if not person.is_active:
+            continue
+        agreement = person.agreement
+        if agreement is None or agreement.last_agreed is None:
+            yield Obligation(AGREEMENT, (person.id,), None, person.source, ("supervision",), status=UNSIGNED)
+            continue
+        field = (("supervision", "agreement", "reviewed", agreement.reviewed.index(agreement.last_agreed))
+                 if agreement.last_agreed in agreement.reviewed else agreement.signed_field)
+        yield Obligation(AGREEMENT, (person.id,), add_months(agreement.last_agreed, agreement.review_every_months),
+                         person.source, field, since=agreement.last_agreed, status=REVIEW)
+
+
+def _copies(records: Records, within: int):
+    """Notes shared with the supporter are copied to them within ``within`` days (once late, until given)."""
+    for session in records.supervision:
+        if session.copy_owed and session.copy_given is None:
+            yield Obligation(COPY, session.supporters, session.date + timedelta(days=within), session.source,
+                             ("date",), since=session.date, subject=session.type)
+
+
+def _one_to_ones(analysis: Analysis):
+    """Coordinator one-to-ones: every ``interval_days`` when active, ``in_training_days`` during training."""
+    programme = analysis.records.programme
+    for s in analysis.summaries.values():
+        person = s.supporter
+        if person.is_active:
+            every, subject = (programme.one_to_one_days if programme else DEFAULT_ONE_TO_ONE_DAYS), ""
+        elif person.status == IN_TRAINING:
+            every = programme.in_training_contact_days if programme else DEFAULT_IN_TRAINING_CONTACT_DAYS
+            subject = IN_TRAINING
+        else:
+            continue
+        last = s.one_to_ones[-1] if s.one_to_ones else None
+        yield Obligation(ONE_TO_ONE, (person.id,), (last or person.joined) + timedelta(days=every), person.source,
+                         (), since=last, subject=subject)
 
 
 def _training(analysis: Analysis):
+    """Required training only: not training outside their roles, nor a volunteer's non-statutory training."""
     for s in analysis.summaries.values():
         person = s.supporter
         if not person.is_current:
             continue
-        for t in s.training:
+        for t in s.required_training:
             if t.status == TRAINING_NEVER and person.is_active:
                 yield Obligation(TRAINING, (person.id,), None, person.source, (), subject=t.training.title,
                                  status=t.status)

@@ -17,7 +17,9 @@ So the portfolio holds:
   coordinator's notes about them;
 * supervision they received, only notes with ``shared_with_supporter`` not
   false, and agreed actions only from sessions where they were the sole
-  supervisee (a group session's actions may be someone else's);
+  supervisee (a group session's actions may be someone else's); and, of the
+  same sessions, "supervision received" as facts: sessions by type and year,
+  and how regular they were over the last 12 months (never the notes);
 * their practice as counts and hours per year: no mentee codes, no meeting
   notes, no co-facilitators.
 """
@@ -26,10 +28,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from .analyse import Analysis, SupporterSummary, TrainingStatus
+from .analyse import SUPERVISION_TYPES, Analysis, SupporterSummary, TrainingStatus
 from .model import Accreditation, Action, CpdEntry, Goal, Supervision, Supporter
+from .promises import NOT_FOR_ROLES, REQUIRED, regularity
 
 PRACTICE_ROWS = (
     ("one-to-one, face to face", lambda m: m.kind == "one-to-one" and m.setting in ("in-house", "community")),
@@ -68,6 +71,7 @@ class PortfolioTraining:
     completed: date | None
     valid_until: date | None
     status: str
+    required: bool = True  # False: recommended for them (a volunteer's non-statutory training)
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,25 @@ class SupervisionEntry:
     focus: tuple[str, ...]
     group: bool
     actions: tuple[PortfolioAction, ...]
+
+
+@dataclass(frozen=True)
+class SupervisionYear:
+    """Supervision sessions received in one year, by type (the programme's types, in its order)."""
+
+    year: int
+    by_type: tuple[tuple[str, int], ...]
+    total: int
+
+
+@dataclass(frozen=True)
+class SupervisionRegularity:
+    """How regular supervision was over the 12 months to the portfolio's end: counts and days only."""
+
+    since: date
+    sessions: int
+    average_days: float | None  # between consecutive sessions
+    longest_days: int | None  # the longest gap between two sessions
 
 
 @dataclass(frozen=True)
@@ -145,6 +168,8 @@ class Portfolio:
     training: tuple[PortfolioTraining, ...]
     competencies: tuple[CompetencyEvidence, ...]
     supervision: tuple[SupervisionEntry, ...]
+    supervision_years: tuple[SupervisionYear, ...]
+    supervision_regularity: SupervisionRegularity
     practice: tuple[PracticeYear, ...]
     goals: tuple[PortfolioGoal, ...]
 
@@ -175,9 +200,12 @@ def portfolio_for(analysis: Analysis, supporter_id: str) -> Portfolio:
         cpd_by_type=tuple(sorted(_sum_hours(cpd, lambda c: c.type).items(), key=lambda kv: (-kv[1], kv[0]))),
         cpd_total=round(sum(c.hours for c in cpd), 1),
         cpd_target=summary.cpd_target,
-        training=tuple(_training(t) for t in summary.training),
+        training=tuple(_training(t) for t in summary.training
+                       if t.requirement != NOT_FOR_ROLES or t.completed is not None),
         competencies=_competencies(analysis, summary, own, cpd),
         supervision=_supervision(summary),
+        supervision_years=_supervision_years(summary),
+        supervision_regularity=_regularity(summary, end),
         practice=_practice(summary, as_of),
         goals=tuple(_goal(g, titles) for g in supporter.development_plan),
     )
@@ -204,7 +232,7 @@ def _accreditation(a: Accreditation) -> PortfolioAccreditation:
 
 def _training(t: TrainingStatus) -> PortfolioTraining:
     return PortfolioTraining(title=t.training.title, completed=t.completed, valid_until=t.valid_until,
-                             status=t.status)
+                             status=t.status, required=t.requirement == REQUIRED)
 
 
 def _cpd(entry: CpdEntry, titles: dict[str, str]) -> PortfolioCpd:
@@ -253,11 +281,31 @@ def _competencies(analysis: Analysis, summary: SupporterSummary, own: list[CpdEn
 
 
 def _supervision(summary: SupporterSummary) -> tuple[SupervisionEntry, ...]:
-    shared = [s for s in summary.supervision if s.shared_with_supporter and s.date <= summary.as_of]
+    shared = _received(summary)
     return tuple(
         SupervisionEntry(s.date, s.type, s.focus, len(s.supporters) > 1, _own_actions(s))
         for s in sorted(shared, key=lambda s: s.date, reverse=True)
     )
+
+
+def _received(summary: SupporterSummary) -> list[Supervision]:
+    """The sessions a portfolio may show: shared with the supporter, up to as_of."""
+    return [s for s in summary.supervision if s.shared_with_supporter and s.date <= summary.as_of]
+
+
+def _supervision_years(summary: SupporterSummary) -> tuple[SupervisionYear, ...]:
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for s in _received(summary):
+        counts[s.date.year][s.type] += 1
+    return tuple(SupervisionYear(year, tuple((t, counts[year][t]) for t in SUPERVISION_TYPES if counts[year][t]),
+                                 sum(counts[year].values()))
+                 for year in sorted(counts, reverse=True))
+
+
+def _regularity(summary: SupporterSummary, end: date) -> SupervisionRegularity:
+    r = regularity((s.date for s in _received(summary)), end)
+    return SupervisionRegularity(since=max(end - timedelta(days=364), summary.supporter.joined),
+                                 sessions=r.sessions, average_days=r.average_days, longest_days=r.longest_days)
 
 
 def _own_actions(s: Supervision) -> tuple[PortfolioAction, ...]:

@@ -22,7 +22,8 @@ from .discover import stem as file_stem
 from .model import (Acknowledgement, Competency, CpdEntry, MandatoryTraining, Meeting, Records, Supervision,
                     Supporter)
 from .problems import WARNING, Problem
-from .obligations import ACTION, DEBRIEF, FACILITATION, LONE_WORKING, Obligation, obligations
+from .obligations import (ACTION, AGREEMENT, COPY, DEBRIEF, FACILITATION, LONE_WORKING, PEER_SUPERVISION, UNSIGNED,
+                          Obligation, obligations)
 from .source import Source
 from .validate import field_name
 
@@ -263,6 +264,12 @@ def _past_dates(record) -> Iterator[tuple[tuple, date]]:
                 yield field, value
         if record.accreditation and record.accreditation.awarded:
             yield ("training", "accreditation", "awarded"), record.accreditation.awarded
+        agreement = record.agreement
+        if agreement is not None:
+            if agreement.signed and agreement.signed_field != ("supervision", "agreement_signed"):
+                yield agreement.signed_field, agreement.signed
+            for i, day in enumerate(agreement.reviewed):
+                yield ("supervision", "agreement", "reviewed", i), day
         for cid, value in record.competencies_assessed.items():
             yield ("competencies_assessed", cid), value
         return
@@ -428,6 +435,82 @@ def supervision_actions_done(records: Records, as_of: date) -> Iterator[Problem]
                                    f"mark it done (done: YYYY-MM-DD) or agree a new due date")
 
 
+# --- promises kept: supervision, agreements, copies ---------------------------
+
+def one_arrangement_per_type(records: Records, as_of: date) -> Iterator[Problem]:
+    """Each supervision arrangement is one promise for one type; two of a type cannot both be kept."""
+    for s in records.supporters:
+        first: dict[str, int] = {}
+        for a in s.arrangements:
+            if a.type in first:
+                yield s.source.problem(("supervision", "arrangements", a.index, "type"), "duplicate-arrangement",
+                                       f"a second {a.type} supervision arrangement (the first is item "
+                                       f"{first[a.type] + 1}); one promise per type: keep one interval_days")
+            first.setdefault(a.type, a.index)
+
+
+def peer_supervision_had(records: Records, as_of: date) -> Iterator[Problem]:
+    """Everyone has some supervision from a peer (seed 003): ``supervision.peer_every_days``."""
+    every = records.programme.peer_every_days if records.programme else None
+    for o in _open(records, as_of, PEER_SUPERVISION):
+        if o.overdue(as_of):
+            since = f"since {o.since}" if o.since else "since joining"
+            yield o.source.problem(o.field, "no-peer-supervision",
+                                   f"no peer or group supervision {since}; the programme promises it every "
+                                   f"{every} days (supervision.peer_every_days); record the next peer or group session")
+
+
+def supervision_agreements(records: Records, as_of: date) -> Iterator[Problem]:
+    """An active supporter has a signed supervision agreement, reviewed when it is due (the 'contract')."""
+    for o in _open(records, as_of, AGREEMENT):
+        if o.status == UNSIGNED:
+            yield o.source.problem(o.field, "no-agreement",
+                                   "active supporter with no signed supervision agreement; agree one together "
+                                   "and record its date as supervision.agreement.signed")
+        elif o.overdue(as_of):
+            yield o.source.problem(o.field, "agreement-review",
+                                   f"supervision agreement last agreed on {o.since} was due for review on {o.due}; "
+                                   f"review it together and add the date to supervision.agreement.reviewed")
+    for s in records.supporters:
+        yield from _agreement_dates(s)
+
+
+def _agreement_dates(s: Supporter) -> Iterator[Problem]:
+    agreement = s.agreement
+    if agreement is None:
+        return
+    if s.agreement_signed and agreement.signed != s.agreement_signed:
+        yield s.source.problem(agreement.signed_field, "agreement-dates",
+                               f"agreement signed on {agreement.signed} here but on {s.agreement_signed} in "
+                               f"supervision.agreement_signed; keep one signed date (agreement.signed)")
+    for i, day in enumerate(agreement.reviewed):
+        if agreement.signed and day < agreement.signed:
+            yield s.source.problem(("supervision", "agreement", "reviewed", i), "agreement-dates",
+                                   f"agreement reviewed on {day}, before it was signed ({agreement.signed}); "
+                                   f"fix the date")
+
+
+def copies_given(records: Records, as_of: date) -> Iterator[Problem]:
+    """Notes shared with the supporter are copied to them within copy_within_days (seed 000)."""
+    within = records.copy_within_days
+    for o in _open(records, as_of, COPY):
+        if o.overdue(as_of):
+            yield o.source.problem(o.field, "no-copy",
+                                   f"no copy of these notes given to the supporter (expected within {within} "
+                                   f"days); give them a copy and record copy_given: YYYY-MM-DD")
+    for session in records.supervision:
+        given = session.copy_given
+        if given is None:
+            continue
+        if given < session.date:
+            yield session.source.problem(("copy_given",), "copy-before-session",
+                                         f"copy_given {given} is before the session on {session.date}")
+        elif session.copy_owed and (given - session.date).days > within:
+            yield session.source.problem(("copy_given",), "no-copy",
+                                         f"copy given {(given - session.date).days} days after the session, later "
+                                         f"than the {within} days the programme aims for")
+
+
 def _short(text: str, limit: int = 50) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -450,6 +533,10 @@ RULES: tuple[Rule, ...] = (
     debriefed_in_time,
     two_facilitators,
     supervision_actions_done,
+    one_arrangement_per_type,
+    peer_supervision_had,
+    supervision_agreements,
+    copies_given,
 )
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
 from . import evidence, pdf
-from .analyse import MEETING_KINDS, Analysis
+from .analyse import MEETING_KINDS, SUPERVISION_TYPES, Analysis
 from .charts import stacked_bars
 from .gcpause import no_gc_pauses
 from .pipeline import CheckResult
@@ -269,7 +269,7 @@ def render_dashboard(analysis: Analysis) -> str:
     groups = needs_attention(analysis)
     return environment().get_template("dashboard.html").render(
         **_page_context(analysis), attention_count=sum(len(items) for _, items in groups),
-        attention_groups=groups, horizon=HORIZON_DAYS, chart=chart, root="",
+        attention_groups=groups, horizon=HORIZON_DAYS, chart=chart, supervision_types=SUPERVISION_TYPES, root="",
         acknowledged=acknowledged_list(analysis))
 
 

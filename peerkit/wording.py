@@ -10,12 +10,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable, Mapping
 
-from .obligations import (ACTION, DEBRIEF, FACILITATION, LONE_WORKING, SUPERVISION, TRAINING, Obligation)
+from .obligations import (ACTION, AGREEMENT, COPY, DEBRIEF, FACILITATION, IN_TRAINING, LONE_WORKING, ONE_TO_ONE,
+                          PEER_SUPERVISION, SUPERVISION, TRAINING, UNSIGNED, Obligation)
 
 DateText = Callable[[date], str]
 
 HEADINGS = {
     SUPERVISION: "Supervision",
+    PEER_SUPERVISION: "Peer supervision",
+    AGREEMENT: "Supervision agreements",
+    COPY: "Copies of supervision notes",
+    ONE_TO_ONE: "One-to-ones with the coordinator",
     TRAINING: "Mandatory training",
     ACTION: "Supervision actions",
     DEBRIEF: "Debriefs",
@@ -38,7 +43,22 @@ def describe(obligation: Obligation, people: Mapping[str, str], date_text: DateT
     who, o = names(obligation, people), obligation
     if o.kind == SUPERVISION:
         last = f"last on {date_text(o.since)}" if o.since else "never supervised"
-        return f"{who}: supervision due {_day(o.due, date_text)} ({last})"
+        what = f"{o.subject} supervision" if o.subject else "supervision"
+        return f"{who}: {what} due {_day(o.due, date_text)} ({last})"
+    if o.kind == PEER_SUPERVISION:
+        last = f"last on {date_text(o.since)}" if o.since else "none yet"
+        return f"{who}: peer or group supervision due {_day(o.due, date_text)} ({last})"
+    if o.kind == AGREEMENT:
+        if o.status == UNSIGNED:
+            return f"{who}: no signed supervision agreement"
+        return f"{who}: supervision agreement review due {_day(o.due, date_text)} (last agreed on {_day(o.since, date_text)})"
+    if o.kind == COPY:
+        return f"{who}: no copy given of the notes of {o.subject} supervision on {_day(o.since, date_text)}"
+    if o.kind == ONE_TO_ONE:
+        last = f"last on {date_text(o.since)}" if o.since else "none yet"
+        if o.subject == IN_TRAINING:
+            return f"{who}: one-to-one time during training due {_day(o.due, date_text)} (feedback on progress; {last})"
+        return f"{who}: one-to-one with the coordinator due {_day(o.due, date_text)} ({last})"
     if o.kind == TRAINING:
         if o.due is None:
             return f"{who}: {o.subject} never done"
