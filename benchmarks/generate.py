@@ -6,7 +6,8 @@
 
 ``--demo`` writes the realistic demo programme shipped in ``records/``: 14 supporters,
 24 months of meetings, supervision and CPD up to the fixed "as of" date 2026-11-20, clean
-except for four deliberate best-practice warnings (see ``inject_demo_flaws``).
+except for eight deliberate best-practice warnings (see ``inject_demo_flaws`` and the
+scenario switches of ``demo_people``).
 
 ``--files N`` writes a benchmark corpus of about N files (within a few per cent) with the
 same shapes; the number of supporters and years of history grow with N.
@@ -43,19 +44,19 @@ DAY = timedelta(days=1)
 PROGRAMME_NAME = "Thames Valley Positive Voices Peer Mentoring"
 ORGANISATION = "Positive Voices Community Interest Company"
 
-#: (id, title, renew_every_months or None, description)
-MANDATORY_TRAINING: list[tuple[str, str, int | None, str]] = [
+#: (id, title, renew_every_months or None, description, applies_to_roles, statutory)
+MANDATORY_TRAINING: list[tuple[str, str, int | None, str, tuple[str, ...], bool]] = [
     ("safeguarding-adults", "Safeguarding adults (level 2)", 36,
-     "Recognising abuse and neglect and how to raise a concern."),
+     "Recognising abuse and neglect and how to raise a concern.", (), True),
     ("safeguarding-children", "Safeguarding children and young people (level 2)", 36,
-     "Required because mentees may be parents or carers."),
+     "Required because mentees may be parents or carers.", (), True),
     ("confidentiality-gdpr", "Confidentiality and data protection (UK GDPR)", 12,
-     "Annual data security awareness refresher."),
+     "Annual data security awareness refresher.", (), True),
     ("lone-working", "Lone working and personal safety", 24,
-     "Check-in and check-out, risk assessment of community venues."),
-    ("health-and-safety", "Health and safety", 24, "Organisational health and safety induction."),
+     "Check-in and check-out, risk assessment of community venues.", ("one-to-one", "group"), True),
+    ("health-and-safety", "Health and safety", 24, "Organisational health and safety induction.", (), True),
     ("equality-diversity", "Equality, diversity and inclusion", None,
-     "Completed once, at induction."),
+     "Completed once, at induction.", (), False),
 ]
 MANDATORY_IDS = [m[0] for m in MANDATORY_TRAINING]
 RENEWAL = {m[0]: m[2] for m in MANDATORY_TRAINING}
@@ -367,8 +368,13 @@ class Person:
     streams: int = 1
     notes: str = ""
     goals: list[tuple[str, str | None, str]] = field(default_factory=list)
+    employment: str | None = None
+    #: supervision promised by type: (type, every days, supervisor)
+    arrangements: tuple[tuple[str, int, str], ...] = ()
     # scenario switches (demo)
     overdue_supervision: bool = False
+    no_agreement: bool = False  # active, but no signed supervision agreement on record
+    last_review: date | None = None  # the agreement's last review (then none until it is overdue)
     mandatory_dates: dict[str, list[date]] = field(default_factory=dict)
     skip_mandatory: tuple[str, ...] = ()
     # derived by derive_dates()
@@ -427,46 +433,52 @@ def demo_people() -> list[Person]:
     P = Person
     return [
         P("amara-okafor", "Amara Okafor", "active", date(2021, 3, 8), ("one-to-one", "group"),
-          level=3, one_to_one_per_month=1.3, streams=2,
+          level=3, one_to_one_per_month=1.3, streams=2, employment="paid",
+          arrangements=(("managerial", 61, SUPERVISORS["coordinator"]),
+                        ("peer", 42, SUPERVISORS["senior-peer"]),
+                        ("clinical", 91, SUPERVISORS["clinical"])),
           notes="Senior peer mentor. Co-facilitates the drop-in and the women's group.\n\n"
                 "Speaks Igbo and English; often matched with newly arrived mentees.",
           goals=[("Mentor a newly trained peer supporter", "listening-communication", "achieved"),
                  ("Co-design a session on ageing well with HIV",
                   "long-term-conditions", "in-progress")]),
         P("daniel-kowalski", "Daniel Kowalski", "active", date(2023, 1, 16),
-          ("one-to-one", "telephone"), interval_days=28, one_to_one_per_month=1.2,
+          ("one-to-one", "telephone"), interval_days=28, one_to_one_per_month=1.2, employment="volunteer",
           notes="Agreed four-weekly supervision while building a larger telephone caseload.",
           goals=[("Build confidence with telephone-only support",
                   "listening-communication", "achieved"),
                  ("Learn more about chemsex and harm reduction", "drugs-alcohol", "in-progress")]),
         P("grace-mensah", "Grace Mensah", "active", date(2019, 9, 2), ("one-to-one", "group"),
-          supervisor=SUPERVISORS["senior-peer"], level=3, one_to_one_per_month=0.7,
+          supervisor=SUPERVISORS["senior-peer"], level=3, one_to_one_per_month=0.7, employment="paid",
+          arrangements=(("managerial", 91, SUPERVISORS["coordinator"]),
+                        ("peer", 56, SUPERVISORS["senior-peer"])),
           notes="Longest-serving peer mentor. Leads on ground rules and group agreements.",
           goals=[("Lead a peer-led learning session on group boundaries",
                   "group-facilitation", "achieved"),
                  ("Represent mentees' views at the clinic patient forum",
                   "advocacy", "in-progress")]),
         P("tom-whitfield", "Tom Whitfield", "active", date(2022, 6, 13), ("telephone", "online"),
-          one_to_one_per_month=1.1, skip_mandatory=("lone-working",),
+          one_to_one_per_month=1.1, skip_mandatory=("lone-working",), employment="volunteer",
           notes="Telephone and online support only (evenings). Does not meet mentees in "
                 "person, so has not taken the lone working course.",
           goals=[("Set clearer boundaries around message response times",
                   "confidentiality-boundaries", "achieved"),
                  ("Complete a course on online support", "safety", "planned")]),
         P("farah-siddiqui", "Farah Siddiqui", "active", date(2023, 9, 11),
-          ("one-to-one", "online", "group"), one_to_one_per_month=0.9,
+          ("one-to-one", "online", "group"), one_to_one_per_month=0.9, employment="volunteer",
+          skip_mandatory=("equality-diversity",),
           notes="Speaks Urdu and Punjabi. Co-facilitates the women's group.",
           goals=[("Co-facilitate the women's group", "group-facilitation", "achieved"),
                  ("Learn about pregnancy and infant feeding guidance",
                   "reproductive-health", "in-progress")]),
         P("kwame-asante", "Kwame Asante", "active", date(2020, 2, 3), ("one-to-one", "group"),
-          level=3, one_to_one_per_month=0.9, overdue_supervision=True,
+          level=3, one_to_one_per_month=0.9, overdue_supervision=True, employment="volunteer",
           notes="Works shifts; supervision is booked around his rota.",
           goals=[("Support mentees to set SMART goals in the first session",
                   "smart-goals", "achieved"),
                  ("Apply for a paid peer support worker post", None, "planned")]),
         P("siobhan-doyle", "Siobhan Doyle", "active", date(2022, 10, 3), ("one-to-one", "group"),
-          one_to_one_per_month=0.8,
+          one_to_one_per_month=0.8, employment="volunteer",
           mandatory_dates={"confidentiality-gdpr": [date(2025, 8, 14)]},
           notes="Interested in advocacy and welfare rights.",
           goals=[("Improve record keeping after community meetings",
@@ -474,35 +486,36 @@ def demo_people() -> list[Person]:
                  ("Learn more about benefits and housing signposting",
                   "signposting", "achieved")]),
         P("marcus-campbell", "Marcus Campbell", "active", date(2021, 11, 15),
-          ("one-to-one", "telephone"), one_to_one_per_month=1.0,
-          mandatory_dates={"lone-working": [date(2024, 12, 9)]},
+          ("one-to-one", "telephone"), one_to_one_per_month=1.0, employment="volunteer",
+          mandatory_dates={"lone-working": [date(2024, 12, 9)]}, last_review=date(2025, 11, 3),
           notes="Mostly meets mentees in the community (cafes and libraries).",
           goals=[("Refresh safeguarding escalation routes", "safeguarding", "achieved"),
                  ("Handle endings well with longer-term mentees",
                   "starting-ending", "in-progress")]),
         P("ioana-popescu", "Ioana Popescu", "active", date(2025, 5, 6), ("one-to-one", "online"),
-          interval_days=28, one_to_one_per_month=0.9,
+          interval_days=28, one_to_one_per_month=0.9, employment="volunteer", no_agreement=True,
           notes="Joined in 2025. Four-weekly supervision for the first year in role.",
           goals=[("Complete the core peer mentoring accreditation",
                   "listening-communication", "achieved"),
                  ("Build cross-cultural communication skills",
                   "cross-cultural-communication", "in-progress")]),
         P("jamal-hussain", "Jamal Hussain", "paused", date(2020, 6, 15), ("one-to-one", "group"),
-          pause_from=date(2026, 6, 29), one_to_one_per_month=0.9,
+          pause_from=date(2026, 6, 29), one_to_one_per_month=0.9, employment="volunteer",
           notes="Paused from the end of June 2026 for health reasons; keeping in touch "
                 "through managerial supervision. Plans to return in the new year.",
           goals=[("Return to one-to-one work with a reduced caseload",
                   "wellbeing-self-management", "planned"),
                  ("Co-facilitate the drop-in group", "group-facilitation", "achieved")]),
         P("bethan-price", "Bethan Price", "left", date(2022, 2, 7), ("one-to-one", "group"),
-          left=date(2025, 8, 29), one_to_one_per_month=1.0,
+          left=date(2025, 8, 29), one_to_one_per_month=1.0, employment="volunteer",
           notes="Left in August 2025 to take up a paid peer support worker post in the NHS.",
           goals=[("Apply for a paid peer support worker post", None, "achieved")]),
         P("rui-fernandes", "Rui Fernandes", "left", date(2023, 4, 17), ("one-to-one", "telephone"),
-          left=date(2025, 3, 14), one_to_one_per_month=0.9,
+          left=date(2025, 3, 14), one_to_one_per_month=0.9, employment="volunteer",
           notes="Moved out of the area in March 2025.",
           goals=[("Learn about safer sex and PrEP conversations", "safer-sex", "dropped")]),
         P("chiamaka-eze", "Chiamaka Eze", "in-training", date(2026, 9, 14), ("one-to-one",),
+          employment="volunteer",
           notes="On the autumn 2026 core training course.",
           goals=[("Complete core training and the accreditation module",
                   "listening-communication", "in-progress")]),
@@ -614,6 +627,8 @@ def supporter_record(person: Person, rng: random.Random) -> dict[str, Any]:
         rec["left"] = person.left
     if person.roles:
         rec["roles"] = list(person.roles)
+    if person.employment:
+        rec["employment"] = person.employment
     if person.induction:
         training: dict[str, Any] = {"induction_completed": person.induction}
         if person.core:
@@ -627,7 +642,15 @@ def supporter_record(person: Person, rng: random.Random) -> dict[str, Any]:
         if person.interval_days:
             sup["interval_days"] = person.interval_days
         sup["supervisor"] = person.supervisor
-        sup["agreement_signed"] = person.agreement
+        if person.arrangements:
+            sup["arrangements"] = [{"type": kind, "supervisor": who, "interval_days": every}
+                                   for kind, every, who in person.arrangements]
+        if not person.no_agreement:
+            agreement: dict[str, Any] = {"signed": person.agreement}
+            reviews = agreement_reviews(person, random.Random(f"{person.id}:{person.agreement}:reviews"))
+            if reviews:
+                agreement["reviewed"] = reviews
+            sup["agreement"] = agreement
         rec["supervision"] = sup
     plan = development_plan(person, rng)
     if plan:
@@ -638,6 +661,28 @@ def supporter_record(person: Person, rng: random.Random) -> dict[str, Any]:
     if person.notes:
         rec["notes"] = markdown(*person.notes.split("\n\n"))
     return rec
+
+
+def agreement_reviews(person: Person, rng: random.Random) -> list[date]:
+    """Yearly reviews of the supervision agreement, a few weeks either side of each anniversary.
+
+    With ``last_review`` (a scenario), the reviews stop at that date, so the next is overdue.
+    """
+    reviews, year = [], 1
+    while True:
+        day = add_months(person.agreement, 12 * year) + timedelta(days=rng.randint(-25, 5))
+        day = weekday_within(day, person.agreement + DAY, person.record_end)
+        if day > person.record_end:
+            break
+        reviews.append(day)
+        year += 1
+    if person.last_review:
+        return [d for d in reviews if d < person.last_review - timedelta(days=200)] + [person.last_review]
+    last = reviews[-1] if reviews else person.agreement
+    if add_months(last, 12) < person.record_end:  # reviewed early, due again before today: review it now
+        reviews.append(weekday_within(person.record_end - timedelta(days=rng.randint(1, 10)), last + DAY,
+                                      person.record_end))
+    return reviews
 
 
 def development_plan(person: Person, rng: random.Random) -> list[dict[str, Any]]:
@@ -760,15 +805,24 @@ def programme_record(name: str) -> dict[str, Any]:
     return {
         "name": name,
         "organisation": ORGANISATION,
-        "supervision": {"default_interval_days": 42},
+        "supervision": {"default_interval_days": 42, "copy_within_days": 14, "peer_every_days": 91},
         "cpd": {"target_hours_per_year": 30},
         "debrief_within_days": 2,
-        "mandatory_training": [
-            {"id": mid, "title": title, "renew_every_months": months, "description": desc}
-            for mid, title, months, desc in MANDATORY_TRAINING],
+        "coordinator_one_to_one": {"interval_days": 61, "in_training_days": 28},
+        "mandatory_training": [mandatory_record(*m) for m in MANDATORY_TRAINING],
         "competencies": [{"id": cid, "title": title, "group": group}
                          for cid, title, group in COMPETENCIES],
     }
+
+
+def mandatory_record(mid: str, title: str, months: int | None, desc: str, roles: tuple[str, ...],
+                     statutory: bool) -> dict[str, Any]:
+    """One programme.yaml mandatory_training entry."""
+    rec: dict[str, Any] = {"id": mid, "title": title, "renew_every_months": months, "description": desc}
+    if roles:
+        rec["applies_to_roles"] = list(roles)
+    rec["statutory"] = statutory
+    return rec
 
 
 # --------------------------------------------------------------------------------------
@@ -1043,6 +1097,23 @@ def group_record(rng: random.Random, day: date, facilitators: list[str], name: s
     return rec
 
 
+def training_contacts(rng: random.Random, person: Person, corpus: Corpus) -> None:
+    """One-to-one time with the coordinator during core training, about monthly (feedback on progress)."""
+    day = weekday_within(person.joined + timedelta(days=rng.randint(8, 14)), person.joined, AS_OF)
+    while day <= AS_OF:
+        rec: dict[str, Any] = {"date": day, "kind": "coordinator-one-to-one", "supporter": person.id,
+                               "setting": "in-house", "duration_minutes": rng.choice((30, 45)),
+                               "notes": markdown(
+                                   "One-to-one during core training: feedback on progress so far, and time "
+                                   "for questions and anything the training has brought up.",
+                                   rng.choice(("Settling in well; enjoying the group exercises.",
+                                               "Some sessions have stirred up memories; talked about "
+                                               "support outside the course."))),
+                               }
+        corpus.add("meetings", day, f"coordinator-{person.id}", rec, owner=person.id)
+        day = weekday_within(day + timedelta(days=rng.randint(30, 38)), day + DAY, AS_OF + timedelta(days=60))
+
+
 def coordinator_meetings(rng: random.Random, person: Person, days: list[date],
                          corpus: Corpus) -> None:
     """Bi-monthly one-to-ones between the coordinator and a supporter."""
@@ -1153,6 +1224,22 @@ def individual_supervision(rng: random.Random, person: Person, days: list[date],
             kind, who = "managerial", SUPERVISORS["coordinator"]
         rec = supervision_record(rng, day, kind, who, person.record_end, supporter=person.id)
         corpus.add("supervision", day, f"{kind}-{person.id}", rec, owner=person.id)
+
+
+def arranged_supervision(rng: random.Random, person: Person, corpus: Corpus) -> None:
+    """Sessions for each of ``person``'s arrangements by type: about every promised interval,
+    now and then late (as promises are, in real life), the last one within the interval of today."""
+    for kind, every, who in person.arrangements:
+        lo = max(DEMO_START, person.agreement)
+        day = weekday_within(lo + timedelta(days=rng.randint(0, every // 2)), lo, person.active_to)
+        days = []
+        while day <= person.active_to:
+            days.append(day)
+            stretch = rng.uniform(1.2, 1.5) if rng.random() < 0.15 else rng.uniform(0.75, 1.0)
+            day = weekday_within(day + timedelta(days=round(every * stretch)), day + DAY, AS_OF + DAY * 60)
+        for day in days:
+            rec = supervision_record(rng, day, kind, who, person.record_end, supporter=person.id)
+            corpus.add("supervision", day, f"{kind}-{person.id}", rec, owner=person.id)
 
 
 def group_supervision(rng: random.Random, people: list[Person], first: date, last: date,
@@ -1456,6 +1543,8 @@ def build_demo(seed: int) -> Corpus:
 
     for person in people:
         prng = random.Random(f"{seed}:{person.id}:activity")
+        if person.status == "in-training":
+            training_contacts(random.Random(f"{seed}:{person.id}:training"), person, corpus)
         if person.active_from is None:
             continue
         months = (person.active_to - person.active_from).days / 30.44
@@ -1464,6 +1553,9 @@ def build_demo(seed: int) -> Corpus:
         one_to_one_series(prng, person, sessions, mentees, corpus)
         coordinator_meetings(prng, person, spread_dates(
             prng, person.active_from, person.active_to, round(months / 2)), corpus)
+        if person.arrangements:
+            arranged_supervision(random.Random(f"{seed}:{person.id}:arrangements"), person, corpus)
+            continue
         sup_days = demo_supervision_dates(prng, person)
         keep_in_touch = sup_days[-1:] if person.status == "paused" else []
         individual_supervision(prng, person, sup_days, corpus, keep_in_touch)
@@ -1519,12 +1611,17 @@ def demo_supervision_dates(rng: random.Random, person: Person) -> list[date]:
 
 
 def inject_demo_flaws(corpus: Corpus, people: dict[str, Person]) -> None:
-    """Exactly four deliberate best-practice problems for the demo's warnings.
+    """Exactly five deliberate best-practice problems for the demo's warnings.
 
     1. a one-to-one with no debrief (daniel-kowalski, around 2026-05-14);
     2. a community meeting with a check-in but no check-out (marcus-campbell, ~2026-02-17);
     3. a drop-in group run by a single facilitator (~2026-03-12);
-    4. a supervision action past its due date and not done (siobhan-doyle, ~2026-08-20).
+    4. a supervision action past its due date and not done (siobhan-doyle, ~2026-08-20);
+    5. shared supervision notes never copied to the supporter (farah-siddiqui, ~2026-10-20).
+
+    Three more come from scenario switches in ``demo_people``: no signed supervision
+    agreement (ioana-popescu), an agreement past its review (marcus-campbell), and no
+    peer or group supervision within the programme's 91 days (kwame-asante, overdue).
     """
     def nearest(pred, target: date) -> Item:
         found = [i for i in corpus.items if pred(i)]
@@ -1563,6 +1660,11 @@ def inject_demo_flaws(corpus: Corpus, people: dict[str, Person]) -> None:
     # keep the documented field order: actions before notes
     notes = four.data.pop("notes")
     four.data["notes"] = notes
+
+    five = nearest(lambda i: i.kind == "supervision" and i.owner == "farah-siddiqui"
+                   and i.data.get("shared_with_supporter", True) and i.day <= AS_OF - timedelta(days=21),
+                   date(2026, 10, 20))
+    del five.data["copy_given"]
 
 
 # --------------------------------------------------------------------------------------

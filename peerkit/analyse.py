@@ -16,7 +16,7 @@ from functools import cached_property
 from .model import (DEFAULT_SUPERVISION_INTERVAL_DAYS, STATUS_ORDER, Action, CpdEntry, MandatoryTraining, Meeting,
                     Records,
                     Supervision, Supporter)
-from .promises import (REQUIRED, CpdPace, Kept, Promise, cpd_pace, kept, missed_days, next_due, pooled_share,
+from .promises import (REQUIRED, CpdPace, Gap, Kept, Promise, cpd_pace, kept, missed_days, next_due, pooled_share,
                        promises_of, requirement)
 from .validate import vocabulary
 
@@ -136,10 +136,15 @@ class SupporterSummary:
         return pooled_share(p.kept for p in self.promises)
 
     @property
-    def longest_gap(self):
-        """The longest gap of any of their promises (the Gap), or None."""
-        gaps = [p.kept.longest for p in self.promises if p.kept.longest is not None]
-        return max(gaps, key=lambda g: (g.days, g.start), default=None)
+    def longest_gap(self) -> tuple[PromiseStatus, Gap] | None:
+        """(promise, its longest gap) for the promise whose longest gap ran furthest past its interval.
+
+        Gaps of promises with different intervals compare by how far they ran
+        past the promise: 80 days against a 56-day promise is worse than 88
+        against a 91-day one.
+        """
+        pairs = [(p, p.kept.longest) for p in self.promises if p.kept.longest is not None]
+        return max(pairs, key=lambda pg: (pg[1].days - pg[0].promise.interval_days, pg[1].days), default=None)
 
     def supervision_months(self, months: list[str]) -> list[MonthCell]:
         """The supervision grid's row: sessions by month, and the days in it past a promised interval."""
@@ -302,10 +307,10 @@ class Analysis:
         return sum(p.kept.broken for s in self.promised for p in s.promises)
 
     @property
-    def programme_longest_gap(self):
-        """(summary, gap) of the longest gap in the programme, or None."""
-        gaps = [(s, s.longest_gap) for s in self.promised if s.longest_gap is not None]
-        return max(gaps, key=lambda sg: (sg[1].days, sg[1].start), default=None)
+    def programme_longest_gap(self) -> tuple[SupporterSummary, PromiseStatus, Gap] | None:
+        """The gap that ran furthest past its promise in the programme: (who, which promise, the gap)."""
+        worst = [(s, *s.longest_gap) for s in self.promised if s.longest_gap is not None]
+        return max(worst, key=lambda w: (w[2].days - w[1].promise.interval_days, w[2].days), default=None)
 
     # --- activity ------------------------------------------------------------
 

@@ -386,12 +386,17 @@ def new() -> None:
 @click.option("--status", type=_enum("supporter", "status"))
 @click.option("--joined", type=DATE, default=None, metavar="DATE", help="YYYY-MM-DD. Default: today.")
 @click.option("--role", "roles", type=_enum("supporter", "roles"), multiple=True, help="Repeat for each role.")
+@click.option("--employment", type=_enum("supporter", "employment"), help="Volunteer or paid.")
+@click.option("--agreement-signed", type=DATE, default=None, metavar="DATE",
+              help="YYYY-MM-DD the supervision agreement was signed (active supporters need one).")
 def new_supporter(records: Path, **values) -> None:
     """A new supporter, in supporters/<id>.yaml.
 
     \b
     Example:
       peerkit new supporter records/ --name "Zoë Ng" --status in-training --role one-to-one
+      peerkit new supporter records/ --name "Sam Reid" --status active --role telephone \\
+          --employment volunteer --agreement-signed 2025-03-04
     """
     _new_record("supporter", records, values)
 

@@ -78,7 +78,8 @@ def _number(value: float | int | None) -> float | int | None:
 def supporter_record(v: dict[str, Any], today: date) -> tuple[str, dict[str, Any]]:
     record_id = v.get("id") or slugify(v["name"], max_words=8)
     data = {"id": record_id, "name": v["name"], "status": v["status"], "joined": v.get("joined") or today,
-            "roles": list(v.get("roles") or ())}
+            "roles": list(v.get("roles") or ()), "employment": v.get("employment"),
+            "supervision": {"agreement": {"signed": v.get("agreement_signed")}}}
     return f"supporters/{record_id}", data
 
 

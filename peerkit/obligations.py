@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from .analyse import TRAINING_NEVER, Analysis, add_months
-from .model import DEFAULT_IN_TRAINING_CONTACT_DAYS, DEFAULT_ONE_TO_ONE_DAYS, Records
+from .model import Records
 from .source import FieldPath, Source
 
 # How far ahead the dashboard's Needs attention looks, and `peerkit due` by default.
@@ -94,9 +94,22 @@ def acknowledged(records: Records, obligation: Obligation) -> bool:
 def obligations(records: Records, as_of: date) -> tuple[Obligation, ...]:
     """Every open obligation on ``as_of`` (remembered: several rules read it)."""
     analysis = Analysis.of(records, as_of)
-    return (*_supervision(analysis), *_peer_supervision(analysis), *_agreements(analysis),
-            *_copies(records, records.copy_within_days), *_one_to_ones(analysis), *_training(analysis),
-            *_actions(records), *_meetings(records, records.debrief_within_days))
+    return (*_supervision(analysis), *_promised(analysis), *_training(analysis), *_actions(records),
+            *_meetings(records, records.debrief_within_days))
+
+
+def _promised(analysis: Analysis):
+    """What the programme's settings promise: peer supervision, agreements, copies, one-to-ones.
+
+    Without a programme.yaml (an error of its own) nothing is promised, so a
+    folder that is not a programme is not also flooded with these.
+    """
+    if analysis.records.programme is None:
+        return
+    yield from _peer_supervision(analysis)
+    yield from _agreements(analysis)
+    yield from _copies(analysis.records, analysis.records.copy_within_days)
+    yield from _one_to_ones(analysis)
 
 
 def _supervision(analysis: Analysis):
@@ -110,8 +123,7 @@ def _supervision(analysis: Analysis):
 
 def _peer_supervision(analysis: Analysis):
     """Programme's ``supervision.peer_every_days``: peer or group supervision at least that often (active)."""
-    programme = analysis.records.programme
-    every = programme.peer_every_days if programme else None
+    every = analysis.records.programme.peer_every_days
     if every is None:
         return
     for s in analysis.summaries.values():
@@ -152,10 +164,9 @@ def _one_to_ones(analysis: Analysis):
     for s in analysis.summaries.values():
         person = s.supporter
         if person.is_active:
-            every, subject = (programme.one_to_one_days if programme else DEFAULT_ONE_TO_ONE_DAYS), ""
+            every, subject = programme.one_to_one_days, ""
         elif person.status == IN_TRAINING:
-            every = programme.in_training_contact_days if programme else DEFAULT_IN_TRAINING_CONTACT_DAYS
-            subject = IN_TRAINING
+            every, subject = programme.in_training_contact_days, IN_TRAINING
         else:
             continue
         last = s.one_to_ones[-1] if s.one_to_ones else None

@@ -93,7 +93,7 @@ AMARA = """
     supervision:
       interval_days: 42
       supervisor: Jo Hill
-      agreement_signed: 2024-02-01
+      agreement: {signed: 2024-02-01, reviewed: [2025-01-28]}
     development_plan:
       - goal: Co-facilitate a peer support group
         competency: boundaries
@@ -110,6 +110,8 @@ BEN = """
     status: active
     joined: 2024-03-01
     roles: [group, telephone]
+    supervision:
+      agreement: {signed: 2024-03-05, reviewed: [2025-03-03]}
 """
 
 VALID_TREE: dict[str, str] = {

@@ -52,6 +52,7 @@ def test_duplicate_supporter_id(records):
         id: amara-okafor
         status: active
         joined: 2024-01-15
+        supervision: {agreement: {signed: 2025-01-06}}
     """)
     exit_code, output = run_check(records)
     p = only(output, records, "duplicate-id")
@@ -232,6 +233,7 @@ def test_unknown_competency_in_supporter(records):
         competencies_assessed:
           listening: 2024-06-01
           empathy: 2024-07-01
+        supervision: {agreement: {signed: 2025-01-06}}
     """)
     exit_code, output = run_check(records)
     found = problems(output, records, "unknown-competency")
@@ -360,6 +362,7 @@ def test_future_date_nested_in_a_supporter(records):
         joined: 2024-03-01
         competencies_assessed:
           listening: 2025-08-01
+        supervision: {agreement: {signed: 2025-01-06}}
     """)
     exit_code, output = run_check(records)
     p = only(output, records, "future-date")
@@ -378,6 +381,7 @@ def test_future_date_of_a_supervision_action_done(records):
           - action: Shadow a group session
             due: 2025-06-15
             done: 2025-07-04
+        copy_given: 2025-05-21
     """)
     exit_code, output = run_check(records)
     p = only(output, records, "future-date")
@@ -506,6 +510,7 @@ def test_personal_data_in_nested_free_text(records):
             done: true
           - action: Ask jo.hill@example.org about the rota
             done: true
+        copy_given: 2025-05-21
     """)
     write(records / "cpd/ben-shah/2025-05-01-group-skills.yaml", """
         supporter: ben-shah
@@ -713,6 +718,7 @@ SUPERVISION_WITH_ACTION = """
       - action: Shadow a group session with Amara
         due: 2025-06-15
         {done}
+    copy_given: 2025-05-21
 """
 
 

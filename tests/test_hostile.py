@@ -391,7 +391,8 @@ def test_newline_in_a_file_name_stays_on_one_line(records):
 
 def test_file_name_that_is_not_utf8(records):
     name = os.fsdecode(b"supporters/caf\xe9.yaml")
-    write(records / name, "id: cafe\nname: Cafe\nstatus: active\njoined: 2024-01-15\n")
+    write(records / name, "id: cafe\nname: Cafe\nstatus: active\njoined: 2024-01-15\n"
+                          "supervision: {agreement: {signed: 2025-01-06}}\n")
     exit_code, output, found = check_one_existing(records)
     assert [(p.path, p.code) for p in found] == [("supporters/caf\\xe9.yaml", "id-mismatch")]
     exit_code, output = run_check(records, "--no-cache", "--format", "json")

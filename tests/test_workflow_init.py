@@ -94,7 +94,8 @@ def test_init_then_new_records_pass_check(tmp_path: Path) -> None:
     run("init", target)
 
     made = [
-        run("new", "supporter", target, "--name", "Zoë Ng", "--status", "active", "--joined", "2025-01-06"),
+        run("new", "supporter", target, "--name", "Zoë Ng", "--status", "active", "--joined", "2025-01-06",
+            "--agreement-signed", "2025-01-06"),
         run("new", "meeting", target, "--date", "2025-02-03", "--kind", "one-to-one", "--supporter", "zoe-ng",
             "--mentee", "DK", "--setting", "in-house", "--duration", "45"),
     ]
