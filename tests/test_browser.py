@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,8 @@ def test_dashboard_shows_overdue_supporter_chart_and_tables(demo, demo_site):
         page.goto((demo_site / "index.html").as_uri())
         attention = page.get_by_role("region", name="Needs attention")
         assert attention.is_visible()
-        section = attention.locator("h3", has_text="Supervision (").locator("xpath=following-sibling::ul[1]")
+        section = attention.locator("h3", has_text=re.compile(r"^Supervision \(")).locator(
+            "xpath=following-sibling::ul[1]")  # not "Peer supervision (", also a heading
         for name in overdue:
             assert name in section.inner_text()
         bars = page.locator("svg.chart rect.bar")
