@@ -8,10 +8,11 @@ in the spring. This module measures each promise over a window of 12 months:
 * a **promise** is "supervision (of a type, or of any type) every N days":
   each entry of a supporter's ``supervision.arrangements``, their own
   ``supervision.interval_days``, or else the programme's default;
-* a day of the window is **covered** when the last session the promise counts
-  (or joining, before the first) is at most N days before it: the share of
-  covered days is the promise kept; the **longest gap** is the most days
-  between two sessions (or joining and the first, or the last and today);
+* a day of the window is **missed** when the promise was overdue on it: more
+  than N days after the last session the promise counts (or joining, before
+  the first), up to the day the next session came; the share of the other
+  days is the promise kept; the **longest gap** is the most days between two
+  sessions (or joining and the first, or the last and today);
 * mandatory training is **required**, **recommended** (a volunteer's
   non-statutory training) or **not for their roles**;
 * CPD hours are judged **pro rata** through the calendar year.
@@ -101,37 +102,29 @@ def kept(anchor: date, sessions: Iterable[date], interval: int, as_of: date,
          window_days: int = WINDOW_DAYS) -> Kept:
     """How "a session every ``interval`` days" was kept in the ``window_days`` up to ``as_of``.
 
-    ``anchor`` is when the promise began (joining): before the first session,
-    the days up to ``anchor + interval`` are covered, as the first session is
-    only due then. A day is covered when the last session on or before it
-    (or the anchor) is at most ``interval`` days earlier, so a session on its
-    due date keeps the promise, as ``due`` counts it.
+    ``anchor`` is when the promise began (joining): the first session is due
+    ``interval`` days after it. Between one session (or the anchor) and the
+    next, the days after the due date up to and including the day the next
+    session came (or ``as_of``, while none has) are missed: exactly the days
+    on which ``peerkit due`` would have listed it as overdue. A session on
+    its due date misses nothing; one a day late misses that day.
     """
     sessions = [d for d in sessions if d <= as_of]
     start = max(as_of - timedelta(days=window_days - 1), anchor)
     days = max((as_of - start).days + 1, 0)
     points = sorted({anchor, *sessions})
-    covered, missed, gaps = 0, [], []
+    missed, gaps = [], []
     for here, after in zip(points, [*points[1:], None]):
-        stop = (after or as_of + timedelta(days=1)) - timedelta(days=1)  # the last day this point is the latest
-        kept_until = min(here + timedelta(days=interval), stop)
-        covered += _overlap(here, kept_until, start, as_of)
-        if kept_until < stop:
-            first, last = max(kept_until + timedelta(days=1), start), min(stop, as_of)
-            if first <= last:
-                missed.append((first, last))
         end = after or as_of
-        if end >= start and end > here:
+        if end > here and end >= start:
             gaps.append(Gap(here, after, (end - here).days))
-    in_window = sum(1 for d in sessions if start <= d)
+        first, last = max(here + timedelta(days=interval + 1), start), min(end, as_of)
+        if first <= last:
+            missed.append((first, last))
+    covered = days - sum((last - first).days + 1 for first, last in missed)
     longest = max(gaps, key=lambda g: (g.days, g.start), default=None)
-    return Kept(start, as_of, days, covered, in_window, longest,
+    return Kept(start, as_of, days, covered, sum(1 for d in sessions if start <= d), longest,
                 sum(1 for g in gaps if g.days > interval), tuple(missed))
-
-
-def _overlap(first: date, last: date, lo: date, hi: date) -> int:
-    """Days of ``first..last`` inside ``lo..hi`` (both ranges inclusive)."""
-    return max((min(last, hi) - max(first, lo)).days + 1, 0)
 
 
 def next_due(anchor: date, sessions: Sequence[date], interval: int) -> tuple[date | None, date]:
