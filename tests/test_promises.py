@@ -345,3 +345,11 @@ def test_cpd_pace_on_a_summary_counts_this_year_only():
                                   source(f"cpd/amara/{day}-x.yaml")) for day, h in (("2025-12-01", 20), ("2026-03-01", 4))]
     pace = Analysis.of(records(cpd=entries), AS_OF).summaries["amara"].cpd_pace
     assert (pace.year, pace.hours, pace.target, pace.status) == (2026, 4.0, 20, CLEARLY_BEHIND)
+
+
+def test_the_copied_vocabularies_agree_with_their_source():
+    """Arrangement types are supervision types; applies_to_roles are supporter roles (schemas cannot share enums)."""
+    from peerkit.validate import vocabulary
+
+    assert vocabulary("supporter", "supervision", "arrangements", "type") == vocabulary("supervision", "type")
+    assert vocabulary("programme", "mandatory_training", "applies_to_roles") == vocabulary("supporter", "roles")
