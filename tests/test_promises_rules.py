@@ -376,3 +376,17 @@ def test_bad_supporter_promise_fields_are_errors_at_their_line(records, text, co
     assert (p.path, p.line, p.code) == ("supporters/ben-shah.yaml", 5, code)
     assert says in p.message
     assert exit_code == 1
+
+
+def test_the_demo_shows_each_promise_warning_once():
+    """The demo keeps a few warnings, each showing a feature: one of each promise kept or broken."""
+    from collections import Counter
+    from pathlib import Path
+
+    demo = Path(__file__).resolve().parents[1] / "records"
+    exit_code, output = run_check(demo, as_of="2026-11-20")
+    found = Counter(p.code for p in problems(output, demo))
+    assert exit_code == 0, output
+    assert {code: found[code] for code in ("no-agreement", "agreement-review", "no-copy", "no-peer-supervision")} == {
+        "no-agreement": 1, "agreement-review": 1, "no-copy": 1, "no-peer-supervision": 1}
+    assert sum(found.values()) == 8, output
