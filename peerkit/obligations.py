@@ -131,7 +131,7 @@ def _peer_supervision(analysis: Analysis):
             last = max((x.date for x in s.supervision if x.type in ("peer", "group") and x.date <= analysis.as_of),
                        default=None)
             yield Obligation(PEER_SUPERVISION, (s.supporter.id,), (last or s.supporter.joined) + timedelta(days=every),
-                             s.supporter.source, ("supervision",), since=last)
+                             s.supporter.source, ("supervision",), since=last, code="no-peer-supervision")
 
 
 def _agreements(analysis: Analysis):
@@ -142,12 +142,13 @@ def _agreements(analysis: Analysis):
             continue
         agreement = person.agreement
         if agreement is None or agreement.last_agreed is None:
-            yield Obligation(AGREEMENT, (person.id,), None, person.source, ("supervision",), status=UNSIGNED)
+            yield Obligation(AGREEMENT, (person.id,), None, person.source, ("supervision",), status=UNSIGNED,
+                             code="no-agreement")
             continue
         field = (("supervision", "agreement", "reviewed", agreement.reviewed.index(agreement.last_agreed))
                  if agreement.last_agreed in agreement.reviewed else agreement.signed_field)
         yield Obligation(AGREEMENT, (person.id,), add_months(agreement.last_agreed, agreement.review_every_months),
-                         person.source, field, since=agreement.last_agreed, status=REVIEW)
+                         person.source, field, since=agreement.last_agreed, status=REVIEW, code="agreement-review")
 
 
 def _copies(records: Records, within: int):
@@ -155,7 +156,7 @@ def _copies(records: Records, within: int):
     for session in records.supervision:
         if session.copy_owed and session.copy_given is None:
             yield Obligation(COPY, session.supporters, session.date + timedelta(days=within), session.source,
-                             ("date",), since=session.date, subject=session.type)
+                             ("date",), since=session.date, subject=session.type, code="no-copy")
 
 
 def _one_to_ones(analysis: Analysis):

@@ -7,31 +7,28 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from browser import ARTIFACTS, chromium_page, screenshot
+from conftest import DEMO_AS_OF, run
 from peerkit.analyse import Analysis
 from peerkit.check import check
-from peerkit.cli import main
 from peerkit.html import percent
 
 pytestmark = pytest.mark.browser
-DEMO = Path(__file__).resolve().parents[1] / "records"
-DEMO_AS_OF = "2026-11-20"
 
 
 @pytest.fixture(scope="module")
-def demo_site(tmp_path_factory) -> Path:
+def demo_site(demo, tmp_path_factory) -> Path:
     site = tmp_path_factory.mktemp("promises") / "site"
-    result = CliRunner().invoke(main, ["build", str(DEMO), "-o", str(site), "--no-pdf", "--as-of", DEMO_AS_OF])
+    result = run("build", demo, "-o", site, "--no-pdf", "--as-of", DEMO_AS_OF)
     assert result.exit_code == 0, result.output
     return site
 
 
 @pytest.fixture(scope="module")
-def analysis() -> Analysis:
+def analysis(demo) -> Analysis:
     as_of = date.fromisoformat(DEMO_AS_OF)
-    return Analysis.of(check(DEMO, as_of).records, as_of)
+    return Analysis.of(check(demo, as_of).records, as_of)
 
 
 def test_the_grid_shows_every_active_supporter_by_month_with_their_promise_kept(demo_site, analysis):

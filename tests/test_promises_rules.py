@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from conftest import AS_OF, problems, run, run_check, write
+from conftest import AS_OF, DEMO_AS_OF, problems, run, run_check, write
 
 
 def only(output: str, records, code: str):
@@ -378,15 +378,28 @@ def test_bad_supporter_promise_fields_are_errors_at_their_line(records, text, co
     assert exit_code == 1
 
 
-def test_the_demo_shows_each_promise_warning_once():
+def test_the_demo_shows_each_promise_warning_once(demo):
     """The demo keeps a few warnings, each showing a feature: one of each promise kept or broken."""
     from collections import Counter
-    from pathlib import Path
 
-    demo = Path(__file__).resolve().parents[1] / "records"
-    exit_code, output = run_check(demo, as_of="2026-11-20")
+    exit_code, output = run_check(demo, as_of=DEMO_AS_OF)
     found = Counter(p.code for p in problems(output, demo))
     assert exit_code == 0, output
     assert {code: found[code] for code in ("no-agreement", "agreement-review", "no-copy", "no-peer-supervision")} == {
         "no-agreement": 1, "agreement-review": 1, "no-copy": 1, "no-peer-supervision": 1}
     assert sum(found.values()) == 8, output
+
+
+def test_an_acknowledged_promise_warning_leaves_due(records):
+    """A copy that truly cannot be given (the supporter declined it) is accepted on the record, and settled."""
+    write(records / "supervision/2025/2025-06-02-ben-shah.yaml", SESSION + """
+    acknowledged:
+      - code: no-copy
+        reason: Ben asked not to have a copy of these notes
+        by: Jo Hill
+        date: 2025-06-20
+    """)
+    exit_code, output = run_check(records)
+    assert [p.code for p in problems(output, records)] == ["acknowledged"], output
+    code, due = run("due", records, "--as-of", AS_OF, "--format", "json")
+    assert "copy" not in {item["category"] for item in json.loads(due)}

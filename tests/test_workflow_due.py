@@ -24,7 +24,7 @@ def root(tmp_path: Path) -> Path:
     one-to-one on 2025-06-29 without debrief -> still within 2 days, not listed.
     Ben: joined 2025-05-01, never supervised -> due 2025-06-12, 18 days overdue; no training.
     Cleo: left -> owed nothing.
-    Promises (issue 14): neither active supporter has a signed supervision agreement; the notes of
+    Promises (issue 14): Ben has no signed supervision agreement (Amara's was reviewed 2025-01-28); the notes of
     Amara's session on 2025-04-01 were never copied to her (due within 14 days: 76 days overdue);
     coordinator one-to-ones every 61 days from joining: Amara's 471 days overdue, Ben's in 1 day.
     """
@@ -111,8 +111,6 @@ def test_due_json_lists_each_known_item(root: Path) -> None:
         {"category": "supervision", "supporter": "ben-shah", "due": "2025-06-12", "days": -18,
          "message": "Ben Shah: supervision due 2025-06-12 (never supervised)",
          "path": f"{r}/supporters/ben-shah.yaml"},
-        {"category": "agreement", "supporter": "amara-okafor", "due": None, "days": None,
-         "message": "Amara Okafor: no signed supervision agreement", "path": f"{r}/supporters/amara-okafor.yaml"},
         {"category": "agreement", "supporter": "ben-shah", "due": None, "days": None,
          "message": "Ben Shah: no signed supervision agreement", "path": f"{r}/supporters/ben-shah.yaml"},
         {"category": "copy", "supporter": "amara-okafor", "due": "2025-04-15", "days": -76,
@@ -151,7 +149,7 @@ def test_due_text_groups_items_under_headings(root: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     headings = [line for line in lines if line and not line.startswith(" ") and "(" in line and ":" not in line]
-    assert headings == ["Supervision (2)", "Supervision agreements (2)", "Copies of supervision notes (1)",
+    assert headings == ["Supervision (2)", "Supervision agreements (1)", "Copies of supervision notes (1)",
                         "One-to-ones with the coordinator (2)", "Mandatory training (3)", "Supervision actions (2)",
                         "Debriefs (1)"]
     text = "\n".join(" ".join(line.split()) for line in lines)
@@ -162,7 +160,7 @@ def test_due_text_groups_items_under_headings(root: Path) -> None:
     assert "never done Ben Shah: Safeguarding adults never done" in text
     assert "8 days overdue Amara Okafor: no debrief after the one-to-one meeting on 2025-06-20" in text
     assert "Shadow a group session" not in text and "Cleo Li" not in text and "2025-06-29" not in text
-    assert lines[-1] == "10 overdue, 3 due within 30 days"
+    assert lines[-1] == "9 overdue, 3 due within 30 days"
 
 
 def test_due_within_widens_and_narrows_the_window(root: Path) -> None:
@@ -170,7 +168,7 @@ def test_due_within_widens_and_narrows_the_window(root: Path) -> None:
     wide = json.loads(run("due", root, "--as-of", AS_OF, "--within", "90", "--format", "json").output)
 
     assert all(item["days"] is None or item["days"] <= 0 for item in narrow)
-    assert len(narrow) == 10
+    assert len(narrow) == 9
     assert "Amara Okafor: 'Shadow a group session' (agreed in supervision on 2025-04-01) due 2025-09-01" in [
         item["message"] for item in wide]
 
