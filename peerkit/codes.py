@@ -79,7 +79,6 @@ CODES: tuple[Code, ...] = (
     Code('evidence-other-supporter', WARNING, "a CPD entry's evidence in another supporter's folder (`evidence/<their-id>/`); it would go into this supporter's portfolio"),
     Code('duplicate-arrangement', ERROR, 'two supervision arrangements of one type for a supporter (one promise per type)'),
     Code('agreement-dates', ERROR, 'a supervision agreement reviewed before it was signed, or signed on two different dates'),
-    Code('copy-before-session', ERROR, "supervision notes' `copy_given` dated before the session"),
     Code('no-agreement', WARNING, 'an active supporter with no signed supervision agreement'),
     Code('agreement-review', WARNING, 'a supervision agreement past its review (`review_every_months` after it was last signed or reviewed)'),
     Code('no-copy', WARNING, 'supervision notes shared with the supporter with no `copy_given` within `supervision.copy_within_days` (default 14)'),

@@ -498,14 +498,9 @@ def copies_given(records: Records, as_of: date) -> Iterator[Problem]:
             yield o.source.problem(o.field, "no-copy",
                                    f"no copy of these notes given to the supporter (expected within {within} "
                                    f"days); give them a copy and record copy_given: YYYY-MM-DD")
-    for session in records.supervision:
+    for session in records.supervision:  # a copy given before the session is after_the_session's error
         given = session.copy_given
-        if given is None:
-            continue
-        if given < session.date:
-            yield session.source.problem(("copy_given",), "copy-before-session",
-                                         f"copy_given {given} is before the session on {session.date}")
-        elif session.copy_owed and (given - session.date).days > within:
+        if given is not None and session.copy_owed and (given - session.date).days > within:
             yield session.source.problem(("copy_given",), "no-copy",
                                          f"copy given {(given - session.date).days} days after the session, later "
                                          f"than the {within} days the programme aims for")

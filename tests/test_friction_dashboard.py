@@ -29,7 +29,7 @@ def cpd(root: Path, supporter: str, day: str, hours: str) -> None:
 
 @pytest.fixture
 def site(records: Path, tmp_path: Path) -> Path:
-    """Three supporters with 26.5, 9 and 8 CPD hours in the last 12 months."""
+    """Three supporters with 26.5, 9 and 8 CPD hours in the last 12 months (all in 2025, this year)."""
     write(records / "supporters/cara-diallo.yaml", """
         id: cara-diallo
         name: Cara Diallo
@@ -81,9 +81,9 @@ def test_every_column_sorts_by_its_real_value(site: Path) -> None:
                 values = [real_value(v) for v in down]
                 assert values == sorted(values, reverse=True), (html, name)
         page.goto((site / "index.html").as_uri())
-        page.get_by_role("button", name="CPD hours, 12 months").click()
+        page.get_by_role("button", name="CPD hours this year (pro rata)").click()  # all 2025 hours here
         hours = page.locator("#supporters-table tbody tr td:nth-child(7)").all_inner_texts()
-        assert [h.split(" /")[0] for h in hours] == ["8", "9", "26.5"]
+        assert [h.split(" of")[0] for h in hours] == ["8", "9", "26.5"]
         screenshot(page, "friction-sorted-by-cpd-hours.png")
         assert errors == [] and console == []
 
