@@ -170,10 +170,11 @@ class Agreement:
         if block is None and older is None:
             return None
         block = block or {}
-        signed_field = ("supervision", "agreement", "signed") if "signed" in block else ("supervision", "agreement_signed")
+        signed_field = ("supervision", "agreement", "signed") if "signed" in block else (
+            "supervision", "agreement_signed")
         return cls(signed=_date(block.get("signed") or older),
                    review_every_months=block.get("review_every_months", DEFAULT_AGREEMENT_REVIEW_MONTHS),
-                   reviewed=tuple(_date(day) for day in block.get("reviewed", ())),
+                   reviewed=tuple(date.fromisoformat(day) for day in block.get("reviewed", ())),
                    signed_field=signed_field)
 
     @property

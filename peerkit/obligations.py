@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from .analyse import TRAINING_NEVER, Analysis, add_months
-from .model import Records
+from .model import Programme, Records
 from .source import FieldPath, Source
 
 # How far ahead the dashboard's Needs attention looks, and `peerkit due` by default.
@@ -104,12 +104,13 @@ def _promised(analysis: Analysis):
     Without a programme.yaml (an error of its own) nothing is promised, so a
     folder that is not a programme is not also flooded with these.
     """
-    if analysis.records.programme is None:
+    programme = analysis.records.programme
+    if programme is None:
         return
-    yield from _peer_supervision(analysis)
+    yield from _peer_supervision(analysis, programme)
     yield from _agreements(analysis)
-    yield from _copies(analysis.records, analysis.records.copy_within_days)
-    yield from _one_to_ones(analysis)
+    yield from _copies(analysis.records, programme.copy_within_days)
+    yield from _one_to_ones(analysis, programme)
 
 
 def _supervision(analysis: Analysis):
@@ -121,9 +122,9 @@ def _supervision(analysis: Analysis):
                                  p.promise.field or ("supervision",), since=p.last, subject=p.promise.type or "")
 
 
-def _peer_supervision(analysis: Analysis):
+def _peer_supervision(analysis: Analysis, programme: Programme):
     """Programme's ``supervision.peer_every_days``: peer or group supervision at least that often (active)."""
-    every = analysis.records.programme.peer_every_days
+    every = programme.peer_every_days
     if every is None:
         return
     for s in analysis.summaries.values():
@@ -159,9 +160,8 @@ def _copies(records: Records, within: int):
                              ("date",), since=session.date, subject=session.type, code="no-copy")
 
 
-def _one_to_ones(analysis: Analysis):
+def _one_to_ones(analysis: Analysis, programme: Programme):
     """Coordinator one-to-ones: every ``interval_days`` when active, ``in_training_days`` during training."""
-    programme = analysis.records.programme
     for s in analysis.summaries.values():
         person = s.supporter
         if person.is_active:

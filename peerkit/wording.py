@@ -51,7 +51,8 @@ def describe(obligation: Obligation, people: Mapping[str, str], date_text: DateT
     if o.kind == AGREEMENT:
         if o.status == UNSIGNED:
             return f"{who}: no signed supervision agreement"
-        return f"{who}: supervision agreement review due {_day(o.due, date_text)} (last agreed on {_day(o.since, date_text)})"
+        return (f"{who}: supervision agreement review due {_day(o.due, date_text)} "
+                f"(last agreed on {_day(o.since, date_text)})")
     if o.kind == COPY:
         return f"{who}: no copy given of the notes of {o.subject} supervision on {_day(o.since, date_text)}"
     if o.kind == ONE_TO_ONE:

@@ -13,8 +13,8 @@ import pytest
 
 from peerkit.analyse import Analysis
 from peerkit.model import CpdEntry, MandatoryTraining, Meeting, Programme, Records, Supervision, Supporter
-from peerkit.obligations import (AGREEMENT, COPY, ONE_TO_ONE, PEER_SUPERVISION, SUPERVISION, TRAINING, listed,
-                                 obligations, select)
+from peerkit.obligations import (AGREEMENT, COPY, ONE_TO_ONE, PEER_SUPERVISION, SUPERVISION, TRAINING, obligations,
+                                 select)
 from peerkit.promises import (BEHIND, CLEARLY_BEHIND, NOT_FOR_ROLES, ON_TRACK, RECOMMENDED, REQUIRED, Gap, Promise,
                               cpd_pace, kept, missed_days, pooled_share, promises_of, regularity, requirement)
 from peerkit.source import Source
@@ -263,7 +263,8 @@ def test_a_copy_is_owed_for_shared_notes_or_actions_and_listed_only_once_late():
         (D("2026-05-02"), D("2026-05-16"), ("amara",)), (D("2026-05-06"), D("2026-05-20"), ("amara", "ben"))]
     assert [o.since for o in select(recs, AS_OF) if o.kind == COPY] == [D("2026-05-02"), D("2026-05-06"),
                                                                          D("2026-06-01")]
-    assert describe(owed[0], {"amara": "Amara"}) == "Amara: no copy given of the notes of clinical supervision on 2026-06-01"
+    assert describe(owed[0], {"amara": "Amara"}) == \
+        "Amara: no copy given of the notes of clinical supervision on 2026-06-01"
 
 
 def test_one_to_ones_are_owed_to_active_supporters_and_more_often_during_training():
@@ -342,7 +343,8 @@ def test_cpd_pace_is_pro_rata_through_the_calendar_year(hours, as_of, joined, st
 
 def test_cpd_pace_on_a_summary_counts_this_year_only():
     entries = [CpdEntry.from_data({"supporter": "amara", "date": day, "title": "x", "type": "reading", "hours": h},
-                                  source(f"cpd/amara/{day}-x.yaml")) for day, h in (("2025-12-01", 20), ("2026-03-01", 4))]
+                                  source(f"cpd/amara/{day}-x.yaml"))
+               for day, h in (("2025-12-01", 20), ("2026-03-01", 4))]
     pace = Analysis.of(records(cpd=entries), AS_OF).summaries["amara"].cpd_pace
     assert (pace.year, pace.hours, pace.target, pace.status) == (2026, 4.0, 20, CLEARLY_BEHIND)
 
