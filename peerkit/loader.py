@@ -342,26 +342,37 @@ def shared(value: tuple) -> tuple:
     return _SHARED.setdefault(value, value) if len(_SHARED) < 200_000 else value
 
 
+# prefix path -> {step: child path}: each path tuple is built once per process.
+_CHILD_PATHS: dict[tuple, dict[Any, tuple]] = {}
+
+
 def flatten_positions(data: Any, marks: dict[int, Any]) -> dict[FieldPath, Position]:
-    """``{field path: (line, column)}`` from the loader's per-container marks."""
+    """``{field path: (line, column)}`` from the loader's per-container marks.
+
+    Runs once per file, so it is written for speed: paths are shared between
+    files (every record repeats the same few hundred), and only containers
+    are visited.
+    """
     positions: dict[FieldPath, Position] = {}
     stack: list[tuple[FieldPath, Any]] = [((), data)]
+    pop, push = stack.pop, stack.append
     while stack:
-        prefix, node = stack.pop()
+        prefix, node = pop()
         container_marks = marks.get(id(node))
         if container_marks is None:
             continue
-        steps = node.keys() if isinstance(node, dict) else range(len(node))
-        for step in steps:
-            try:
-                position = container_marks[step]
-            except (KeyError, IndexError):
-                continue
-            path = shared(prefix + (step,))
-            positions[path] = shared(position)
+        children = _CHILD_PATHS.get(prefix)
+        if children is None:
+            children = {} if len(_CHILD_PATHS) > 50_000 else _CHILD_PATHS.setdefault(prefix, {})
+        pairs = container_marks.items() if container_marks.__class__ is dict else enumerate(container_marks)
+        for step, position in pairs:
+            path = children.get(step)
+            if path is None:
+                path = children[step] = prefix + (step,)
+            positions[path] = position
             child = node[step]
-            if isinstance(child, (dict, list)):
-                stack.append((path, child))
+            if child.__class__ is dict or child.__class__ is list:
+                push((path, child))
     return positions
 
 
