@@ -91,9 +91,11 @@ def several(options: tuple[str, ...], required: bool = True, what: str = "value"
     return read
 
 
-def supporter(people: tuple[str, ...]) -> Reader:
-    def read(answer: str) -> str:
+def supporter(people: tuple[str, ...], required: bool = True) -> Reader:
+    def read(answer: str) -> str | None:
         answer = answer.strip()
+        if not answer and not required:
+            return None
         if not people:
             raise BadAnswer("there are no supporters yet; add one first: peerkit new supporter")
         if answer not in people:
@@ -240,6 +242,17 @@ def questions(kind: str, values: dict[str, Any], root: Path, today: date) -> lis
                 Question("type", "--type", "Type of CPD", choice(choices("cpd", "type")),
                          choices=choices("cpd", "type")),
                 Question("hours", "--hours", "Hours", hours)]
+    if kind == "match":  # no supporter: a referral on the waiting list
+        asked = [Question("referred", "--referred", "Referred on (YYYY-MM-DD)", a_date(today), required=False,
+                          default=on),
+                 Question("mentee", "--mentee", "Mentee initials or code (never a name)", mentee),
+                 Question("supporter", "--supporter", "Supporter id, if matched now", supporter(people, False),
+                          required=False, choices=people)]
+        if values.get("supporter"):
+            asked += [Question("matched", "--matched", "Matched on (YYYY-MM-DD)", a_date(today), required=False,
+                               default=on),
+                      Question("sessions", "--sessions", "Sessions offered", whole_number("sessions", 1, 200, example=6))]
+        return asked
     return []
 
 

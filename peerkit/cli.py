@@ -293,6 +293,10 @@ def _new_record(kind: str, records: Path | None, values: dict) -> None:
 
     records = records if records is not None else _records(None).root
     today = date.today()
+    try:
+        records_new.prefill(kind, values, records, today)  # a meeting's --match names its supporter and mentee
+    except records_new.NewRecordError as exc:
+        raise Failed(str(exc)) from None
     terminal = sys.stdin.isatty()
     asked: set[str] = set()
     while True:
@@ -352,10 +356,10 @@ class Answer(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-def _enum(kind: str, field: str) -> click.Choice:
+def _enum(kind: str, *field: str) -> click.Choice:
     from .new import choices
 
-    return click.Choice(choices(kind, field))
+    return click.Choice(choices(kind, *field))
 
 
 records_argument = click.argument("records", type=RECORDS_DIR, required=False)
@@ -418,6 +422,7 @@ def new_supporter(records: Path, **values) -> None:
 @click.option("--checked-in", type=Answer("time", asking.a_time), metavar="HH:MM",
               help="Lone-working check-in time (community meetings).")
 @click.option("--checked-out", type=Answer("time", asking.a_time), metavar="HH:MM", help="Lone-working check-out time.")
+@click.option("--match", metavar="MATCH", help="The match a one-to-one belongs to; fills in its supporter and mentee.")
 def new_meeting(records: Path, **values) -> None:
     """A meeting, in meetings/<YYYY>/.
 
@@ -476,6 +481,71 @@ def new_cpd(records: Path, **values) -> None:
           --type workshop --hours 3 --mandatory lone-working --competency safety
     """
     _new_record("cpd", records, values)
+
+
+@new.command("match")
+@records_argument
+@click.option("--mentee", help="Initials or a code (DK, M-0042), never a name.")
+@click.option("--referred", type=DATE, default=None, metavar="DATE", help="Date of the referral. Default: today.")
+@click.option("--supporter", metavar="ID", help="The supporter matched; without it the referral joins the waiting list.")
+@click.option("--matched", type=DATE, default=None, metavar="DATE", help="Date matched (with --supporter). Default: today.")
+@click.option("--sessions", type=click.IntRange(1, 200), help="Sessions offered (with --supporter).")
+@click.option("--goal", "goals", metavar="TEXT", multiple=True, help="A goal set with the mentee; repeat for each.")
+@click.option("--rematched-from", metavar="MATCH", help="The mentee's earlier match, when re-matching them.")
+@click.option("--id", "id", help="The match id and file name. Default: YEAR-NNN, the next free number.")
+def new_match(records: Path, **values) -> None:
+    """A referral or a match, in matches/<YYYY>/<id>.yaml (YYYY: the referral's year).
+
+    Without --supporter the mentee joins the waiting list (status: waiting);
+    with it the match is active and needs --sessions. The id (and file name)
+    never holds the mentee's initials or code.
+
+    \b
+    Example:
+      peerkit new match records/ --mentee DK --referred 2026-11-02
+      peerkit new match records/ --mentee DK --supporter amara-okafor --sessions 6 \\
+          --goal "Go to the next clinic appointment"
+    """
+    _new_record("match", records, values)
+
+
+@main.command()
+@click.argument("match", metavar="MATCH")
+@records_argument
+@click.option("--reason", type=_enum("match", "ending", "reason"), required=True, help="Why it ended.")
+@click.option("--next-steps", metavar="TEXT", help="The mentee's plan for the 3-6 months after (markdown).")
+@click.option("--signpost", "signposted_to", metavar="SERVICE", multiple=True,
+              help="A service the mentee was signposted to (never a person); repeat for each.")
+@click.option("--date", "day", type=DATE, default=None, metavar="DATE", help="When it ended. Default: today.")
+def end(match: str, records: Path, reason: str, next_steps: str | None, signposted_to: tuple[str, ...],
+        day: date | None) -> None:
+    """End MATCH (its id, or its file): status ended, the date, the reason and next steps.
+
+    Edits only that file, in place: its comments and field order stay, and
+    the new fields go where the schema puts them. Refuses, changing nothing,
+    a match that has already ended or that would then fail peerkit check.
+    Prints the file's path.
+
+    \b
+    Example:
+      peerkit end 2025-007 records/ --reason completed \\
+          --next-steps "Keep going to the drop-in; clinic in March" --signpost "the drop-in group"
+    """
+    from .end import EndError, Refused, end_match
+
+    today = date.today()
+    try:
+        path, warnings = end_match(records, match, reason, day or today, today, next_steps=next_steps,
+                                   signposted_to=signposted_to)
+    except EndError as exc:
+        raise click.ClickException(str(exc)) from None
+    except Refused as refused:
+        click.echo(FORMATTERS["text"](list(refused.problems)), err=True)
+        click.echo("error: end refused: the match would then have the errors above; nothing was changed", err=True)
+        sys.exit(1)
+    if warnings:
+        click.echo(FORMATTERS["text"](warnings), err=True)
+    click.echo(path.as_posix())
 
 
 @main.command()

@@ -3,8 +3,9 @@
 One row per record, in a fixed order (by date, then path), so two exports of
 the same records are identical. What may identify someone stays behind:
 
-* meeting rows carry no mentee, topic or notes, and free text (notes,
-  reflections) is never exported;
+* meeting rows carry no mentee, topic or notes; match rows no mentee code, goals,
+  next steps or signposting (an id holding the mentee's code says ``mentee``);
+  free text (notes, reflections) is never exported;
 * by default an export holds only values whose form peerkit controls: ids,
   dates, numbers, counts and the fixed choices. Text typed freely into a record
   (a supervisor's name, titles, providers, accreditation) comes only with
@@ -30,8 +31,9 @@ from typing import Iterable, Sequence
 
 from .analyse import CPD_TYPES, MEETING_KINDS, SUPERVISION_TYPES, month_key
 from .model import Meeting, Records
+from .relationships import ENDING_REASONS, by_month as matches_by_month, link_meetings, months_of
 
-AGGREGATABLE = ("meetings", "supervision", "cpd")
+AGGREGATABLE = ("meetings", "supervision", "cpd", "matches")
 
 Table = tuple[list[str], Sequence[Sequence[object]]]
 
@@ -57,16 +59,21 @@ def _number(value: float) -> float | int:
 
 def _without_mentee(meeting: Meeting) -> str:
     """The meeting's path, with the mentee's code replaced where its file name holds it."""
-    folder, _, name = meeting.source.rel.rpartition("/")
-    stem, dot, suffix = name.rpartition(".")
-    parts = re.findall(r"[a-z0-9]+", (meeting.mentee or "").lower())
+    return _without_code(meeting.source.rel, meeting.mentee)
+
+
+def _without_code(rel: str, mentee: str | None) -> str:
+    """``rel`` (a path or an id) with the words of the mentee's code replaced by ``mentee``."""
+    folder, slash, name = rel.rpartition("/")
+    stem, dot, suffix = name.rpartition(".") if "." in name else (name, "", "")
+    parts = re.findall(r"[a-z0-9]+", (mentee or "").lower())
     words = stem.split("-")
     dated = 3 if re.fullmatch(r"\d{4}-\d{2}-\d{2}", "-".join(words[:3])) else 0
     for code in (parts, ["".join(parts)]) if parts else ():  # M-0042 as m-0042; D.K. as d-k or dk
         for start in range(dated, len(words) - len(code) + 1):
             if words[start:start + len(code)] == code:
                 words[start:start + len(code)] = ["mentee"]
-    return f"{folder}/{'-'.join(words)}{dot}{suffix}"
+    return f"{folder}{slash}{'-'.join(words)}{dot}{suffix}"
 
 
 def supporters(records: Records) -> Table:
@@ -116,8 +123,32 @@ def select(table: Table, *, with_text: bool = False, with_paths: bool = False) -
     return [header[i] for i in keep], [[row[i] for i in keep] for row in rows]
 
 
+def matches(records: Records) -> Table:
+    """No mentee code, goals, notes, next steps or signposting: counts and dates only.
+
+    An id or file name that holds the mentee's code says ``mentee`` in its place.
+    """
+    header = ["id", "supporter", "status", "referred", "matched", "sessions_offered", "sessions_held", "goals_set",
+              "goals_achieved", "ended", "ending_reason", "rematched_from", "path"]
+    held = link_meetings(records)
+    rows = [[_without_code(m.id, m.mentee), m.supporter or "", m.status, m.referred, m.matched or "",
+             "" if m.sessions_offered is None else m.sessions_offered, len(held.get(m.source.rel, ())), len(m.goals),
+             sum(1 for g in m.goals if g.status == "achieved"), m.ended or "", m.reason or "",
+             _without_code(m.rematched_from, m.mentee) if m.rematched_from else "", _without_code(m.source.rel, m.mentee)]
+            for m in sorted(records.matches, key=lambda m: (m.referred, m.source.rel))]
+    return header, rows
+
+
 def by_month(kind: str, records: Records) -> Table:
-    """month, kind (meeting kind, supervision type or CPD type), count, hours: no identifiers."""
+    """month, kind (meeting kind, supervision type or CPD type), count, hours: no identifiers.
+
+    Matches: month, referrals, matched, people_reached (distinct mentees in a running match or
+    met one-to-one that month; not to be summed across months), endings, and endings by reason.
+    """
+    if kind == "matches":
+        rows = matches_by_month(records, months_of(records))
+        header = ["month", "referrals", "matched", "people_reached", "endings", *ENDING_REASONS]
+        return header, [[row[column] for column in header] for row in rows]
     if kind == "meetings":
         items = [(m.date, m.kind, m.duration_minutes / 60) for m in records.meetings]
         order = MEETING_KINDS

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from . import export, new
-from .model import CpdEntry, Meeting, Programme, Supervision, Supporter
+from .model import CpdEntry, Match, Meeting, Programme, Supervision, Supporter
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("meeting", "meetings", Meeting, export=export.meetings, new=new.meeting_record),
     Kind("supervision", "supervision", Supervision, export=export.supervision, new=new.supervision_record),
     Kind("cpd", "cpd", CpdEntry, export=export.cpd, new=new.cpd_record),
+    Kind("match", "matches", Match, export=export.matches, new=new.match_record),
 )
 
 BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}

@@ -29,6 +29,8 @@ DEFAULT_COPY_WITHIN_DAYS = 14  # notes copied to the supporter (seed: "give a co
 DEFAULT_ONE_TO_ONE_DAYS = 61  # coordinator one-to-ones, "bi-monthly"
 DEFAULT_IN_TRAINING_CONTACT_DAYS = 28  # one-to-one time during training, for feedback on progress
 DEFAULT_AGREEMENT_REVIEW_MONTHS = 12
+DEFAULT_QUIET_AFTER_DAYS = 42  # relationships.quiet_after_days
+DEFAULT_WAITING_ALERT_DAYS = 28  # relationships.waiting_alert_days
 
 
 # Fields named ``date`` shadow the type inside a class body, so annotations use this name.
@@ -100,6 +102,8 @@ class Programme:
     peer_every_days: int | None = None
     one_to_one_days: int = DEFAULT_ONE_TO_ONE_DAYS
     in_training_contact_days: int = DEFAULT_IN_TRAINING_CONTACT_DAYS
+    quiet_after_days: int = DEFAULT_QUIET_AFTER_DAYS
+    waiting_alert_days: int = DEFAULT_WAITING_ALERT_DAYS
 
     @classmethod
     def from_data(cls, d: dict[str, Any], source: Source) -> Programme:
@@ -117,6 +121,8 @@ class Programme:
             peer_every_days=d["supervision"].get("peer_every_days"),
             one_to_one_days=one_to_one.get("interval_days", DEFAULT_ONE_TO_ONE_DAYS),
             in_training_contact_days=one_to_one.get("in_training_days", DEFAULT_IN_TRAINING_CONTACT_DAYS),
+            quiet_after_days=d.get("relationships", {}).get("quiet_after_days", DEFAULT_QUIET_AFTER_DAYS),
+            waiting_alert_days=d.get("relationships", {}).get("waiting_alert_days", DEFAULT_WAITING_ALERT_DAYS),
         )
 
     @property
@@ -286,6 +292,7 @@ class Meeting:
     actions: tuple[Action, ...]
     notes: str | None
     source: Source = field(repr=False, compare=False)
+    match: str | None = None  # the match a one-to-one belongs to, when it names one
 
     @classmethod
     def from_data(cls, d: dict[str, Any], source: Source) -> Meeting:
@@ -307,6 +314,7 @@ class Meeting:
             actions=tuple(Action.from_data(a, i) for i, a in enumerate(d.get("actions", ()))),
             notes=d.get("notes"),
             source=source,
+            match=d.get("match"),
         )
 
     @property
@@ -408,6 +416,85 @@ class Acknowledgement:
                      for i, a in enumerate(data.get("acknowledged", ())))
 
 
+@dataclass(frozen=True)
+class MatchGoal:
+    """A mentee's goal in a match; ``index`` is its place in the file's goals list."""
+
+    goal: str
+    set: date | None
+    reviewed: tuple[date, ...]
+    status: str
+    index: int
+
+
+@dataclass(frozen=True)
+class Ending:
+    reason: str
+    next_steps: str | None
+    signposted_to: tuple[str, ...]
+
+
+# Match statuses (the schema lists them too).
+MATCH_WAITING, MATCH_ACTIVE, MATCH_ENDED = "waiting", "active", "ended"
+
+
+@dataclass(frozen=True)
+class Match:
+    """One peer-support relationship: a mentee (by code only) referred, matched, and in time ended."""
+
+    id: str
+    mentee: str
+    supporter: str | None
+    referred: date
+    matched: date | None
+    sessions_offered: int | None
+    status: str
+    goals: tuple[MatchGoal, ...]
+    ended: date | None
+    ending: Ending | None
+    rematched_from: str | None
+    notes: str | None
+    source: Source = field(repr=False, compare=False)
+
+    @classmethod
+    def from_data(cls, d: dict[str, Any], source: Source) -> Match:
+        ending = d.get("ending")
+        return cls(
+            id=d["id"],
+            mentee=d["mentee"],
+            supporter=d.get("supporter"),
+            referred=_date(d["referred"]),
+            matched=_date(d.get("matched")),
+            sessions_offered=d.get("sessions_offered"),
+            status=d["status"],
+            goals=tuple(MatchGoal(g["goal"], _date(g.get("set")), tuple(_date(r) for r in g.get("reviewed", ())),
+                                  g.get("status", "planned"), i)
+                        for i, g in enumerate(d.get("goals", ()))),
+            ended=_date(d.get("ended")),
+            ending=Ending(ending["reason"], ending.get("next_steps"), tuple(ending.get("signposted_to", ())))
+            if ending else None,
+            rematched_from=d.get("rematched_from"),
+            notes=d.get("notes"),
+            source=source,
+        )
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == MATCH_WAITING
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == MATCH_ACTIVE
+
+    @property
+    def is_ended(self) -> bool:
+        return self.status == MATCH_ENDED
+
+    @property
+    def reason(self) -> str | None:
+        return self.ending.reason if self.ending else None
+
+
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: derived figures are remembered per Records
 class Records:
     """Every schema-valid record of a programme, by kind (see :mod:`peerkit.kinds`), each sorted by path."""
@@ -443,6 +530,23 @@ class Records:
     @property
     def cpd(self) -> tuple[CpdEntry, ...]:
         return self.of("cpd")
+
+    @property
+    def matches(self) -> tuple[Match, ...]:
+        return self.of("match")
+
+    @property
+    def match_files(self) -> frozenset[str]:
+        """The file stems in matches/, valid or not: the match ids a meeting may name."""
+        return self.stems.get("match", frozenset())
+
+    @property
+    def quiet_after_days(self) -> int:
+        return self.programme.quiet_after_days if self.programme else DEFAULT_QUIET_AFTER_DAYS
+
+    @property
+    def waiting_alert_days(self) -> int:
+        return self.programme.waiting_alert_days if self.programme else DEFAULT_WAITING_ALERT_DAYS
 
     @property
     def supporter_files(self) -> frozenset[str]:

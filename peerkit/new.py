@@ -23,6 +23,9 @@ import yaml
 from .problems import ERROR, Problem
 
 
+NAMED_BY_ID = frozenset({"supporter", "match"})  # files named by the record's id: never given a -2
+
+
 class NewRecordError(Exception):
     """The record would not pass ``peerkit check``; nothing was written."""
 
@@ -33,11 +36,11 @@ def _schema(kind: str) -> dict[str, Any]:
     return schema(kind)
 
 
-def choices(kind: str, field: str) -> tuple[str, ...]:
+def choices(kind: str, *field: str) -> tuple[str, ...]:
     """The allowed values of ``field`` (or of its list items), read from the schema."""
     from .validate import vocabulary
 
-    return vocabulary(kind, field)
+    return vocabulary(kind, *field)
 
 
 def known_supporters(root: Path) -> list[str]:
@@ -94,7 +97,7 @@ def meeting_record(v: dict[str, Any], today: date) -> tuple[str, dict[str, Any]]
             "mentee": _Quoted(v["mentee"]) if v.get("mentee") else None,
             "setting": v["setting"], "duration_minutes": v["duration"], "topic": v.get("topic"),
             "lone_working": {name: _Quoted(t) for name, t in times.items() if t},
-            "attendance": v.get("attendance")}
+            "attendance": v.get("attendance"), "match": v.get("match")}
     # The slug names the supporter, never the mentee: file names end up in git logs and exports.
     tail = slugify(v.get("topic") or "", 4) if v["kind"] == "group" else (v.get("supporter") or "")
     slug = "-".join(part for part in (_SLUG_PREFIX.get(v["kind"], v["kind"]), tail) if part)
@@ -118,6 +121,52 @@ def cpd_record(v: dict[str, Any], today: date) -> tuple[str, dict[str, Any]]:
             "provider": v.get("provider"), "hours": _number(v["hours"]), "mandatory": v.get("mandatory"),
             "competencies": list(v.get("competencies") or ())}
     return f"cpd/{v['supporter']}/{day.isoformat()}-{slugify(v['title']) or 'cpd'}", data
+
+
+def match_record(v: dict[str, Any], today: date) -> tuple[str, dict[str, Any]]:
+    """A referral (waiting) or, with a supporter, an active match; the file is named by its id."""
+    referred = v.get("referred") or today
+    matched = (v.get("matched") or today) if v.get("supporter") else None
+    data = {"id": v["id"], "mentee": _Quoted(v["mentee"]), "supporter": v.get("supporter"), "referred": referred,
+            "matched": matched, "sessions_offered": v.get("sessions"),
+            "status": "active" if v.get("supporter") else "waiting",
+            "goals": [{"goal": goal, "set": matched or referred, "status": "planned"} for goal in v.get("goals") or ()],
+            "rematched_from": v.get("rematched_from")}
+    return f"matches/{referred.year}/{v['id']}", data
+
+
+def next_match_id(root: Path, year: int) -> str:
+    """``2025-007``: the year of the referral and the next number free in every year's folder."""
+    taken = {p.stem for p in (root / "matches").glob("*/*.y*ml")} if (root / "matches").is_dir() else set()
+    for n in range(1, 100_000):
+        candidate = f"{year}-{n:03d}"
+        if candidate not in taken:
+            return candidate
+    raise NewRecordError(f"no free match id for {year}; give one with --id")
+
+
+def prefill(kind: str, values: dict[str, Any], root: Path, today: date) -> None:
+    """Values that follow from others: a meeting's supporter and mentee from its --match.
+
+    (A match's id follows from its referral date, so :func:`create` gives it, once everything is known.)
+    """
+    if kind == "meeting" and values.get("match"):
+        values["kind"] = values.get("kind") or "one-to-one"
+        known = _match_fields(root, values["match"])
+        for name in ("supporter", "mentee"):
+            if not values.get(name) and known.get(name):
+                values[name] = known[name]
+
+
+def _match_fields(root: Path, match_id: str) -> dict[str, Any]:
+    """The supporter and mentee of match ``match_id``, read safely; empty when there is no such valid file."""
+    from .loader import load_file
+
+    for path in sorted((root / "matches").glob(f"*/{match_id}.y*ml")) if (root / "matches").is_dir() else ():
+        loaded = load_file(str(path), path.relative_to(root).as_posix(), path.as_posix())
+        if loaded.ok and isinstance(loaded.data, dict):
+            return {k: v for k, v in loaded.data.items() if k in ("supporter", "mentee") and isinstance(v, str)}
+    return {}
 
 
 def build(kind: str, values: dict[str, Any], today: date) -> tuple[str, dict[str, Any]]:
@@ -169,9 +218,16 @@ class _Dumper(yaml.SafeDumper):
     def increase_indent(self, flow: bool = False, indentless: bool = False):
         return super().increase_indent(flow, False)
 
+    def ignore_aliases(self, data) -> bool:
+        """Never ``&id001``/``*id001`` (one date in two places): records write values out."""
+        return True
+
 
 _Dumper.add_representer(_Quoted, lambda dumper, value: dumper.represent_scalar(
     "tag:yaml.org,2002:str", str(value), style='"'))
+# Text of several lines (markdown notes) as a literal block, as people write it by hand.
+_Dumper.add_representer(str, lambda dumper, value: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", value, style="|" if "\n" in value.strip("\n") else None))
 
 
 def to_yaml(data: dict[str, Any]) -> str:
@@ -276,10 +332,13 @@ def create(kind: str, values: dict[str, Any], root: Path, today: date) -> tuple[
     if not (root / "programme.yaml").is_file():
         raise NewRecordError(f"{root} has no programme.yaml, so it is not a records folder; "
                              f"give the records folder (peerkit init makes a new one)")
+    prefill(kind, values, root, today)
+    if kind == "match" and not values.get("id"):
+        values["id"] = next_match_id(root, (values.get("referred") or today).year)
     stem, data = build(kind, values, today)
     spec = _schema(kind)
     text = to_yaml(in_schema_order(data, spec, spec.get("$defs", {})))
-    numbered = kind != "supporter"
+    numbered = kind not in NAMED_BY_ID
     if not numbered and _free_name(root, stem, numbered) != f"{stem}.yaml":
         _write_new(root, stem, text, numbered)  # refuses, saying the file exists
     found = problems(kind, _free_name(root, stem, numbered), text, root, today)

@@ -2,8 +2,8 @@
 
 One layer of derived facts that three readers share: the rules (the
 ``lone-working``, ``no-debrief``, ``one-facilitator``, ``overdue-action``,
-``no-peer-supervision``, ``no-agreement``, ``agreement-review`` and ``no-copy``
-warnings), the dashboard's Needs attention and ``peerkit due``. Each reader
+``no-peer-supervision``, ``no-agreement``, ``agreement-review``, ``no-copy``,
+``quiet-match`` and ``waiting-too-long`` warnings), the dashboard's Needs attention and ``peerkit due``. Each reader
 selects with :func:`listed`, so the dashboard and ``due`` agree item for item
 by construction. No English here: :mod:`peerkit.wording` says them.
 """
@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from .analyse import TRAINING_NEVER, Analysis, add_months
 from .model import Programme, Records
+from .relationships import relationships
 from .source import FieldPath, Source
 
 # How far ahead the dashboard's Needs attention looks, and `peerkit due` by default.
@@ -32,8 +33,10 @@ ACTION = "action"
 DEBRIEF = "debrief"
 LONE_WORKING = "lone-working"
 FACILITATION = "facilitation"
+QUIET_MATCH = "quiet-match"  # an active match with no meeting for relationships.quiet_after_days
+WAITING = "waiting"  # a referral waiting longer than relationships.waiting_alert_days
 KINDS = (SUPERVISION, PEER_SUPERVISION, AGREEMENT, COPY, ONE_TO_ONE, TRAINING, ACTION, DEBRIEF, LONE_WORKING,
-         FACILITATION)
+         FACILITATION, QUIET_MATCH, WAITING)
 # Kinds with a date in the future that is worth announcing; the others are
 # owed after something happened and are listed once they are late.
 SCHEDULED = frozenset({SUPERVISION, PEER_SUPERVISION, AGREEMENT, ONE_TO_ONE, TRAINING, ACTION})
@@ -57,6 +60,7 @@ class Obligation:
     missing: tuple[str, ...] = ()  # lone working: the times not recorded
     status: str = ""  # training: expired, expiring, valid, never done; agreement: unsigned, review
     code: str | None = None  # the warning check gives once it is late (acknowledging it settles the obligation)
+    mentee: str = ""  # matches: the mentee's code (coordinator's lists only; subject is the match id)
 
     def days_left(self, as_of: date) -> int | None:
         """Days until due: negative when overdue, None when never done."""
@@ -95,7 +99,8 @@ def obligations(records: Records, as_of: date) -> tuple[Obligation, ...]:
     """Every open obligation on ``as_of`` (remembered: several rules read it)."""
     analysis = Analysis.of(records, as_of)
     return (*_supervision(analysis), *_promised(analysis), *_training(analysis), *_actions(records),
-            *_meetings(records, records.debrief_within_days))
+            *_meetings(records, records.debrief_within_days),
+            *_matches(records, as_of))
 
 
 def _promised(analysis: Analysis):
@@ -216,3 +221,18 @@ def _meetings(records: Records, debrief_within: int):
         if m.kind == "group" and len(m.facilitators) < 2:
             yield Obligation(FACILITATION, m.people, m.date, m.source, ("facilitators",), since=m.date,
                              subject=m.kind, code="one-facilitator")
+
+
+def _matches(records: Records, as_of: date):
+    """A check-in owed once an active match has gone quiet; a match owed to a waiting referral."""
+    figures = relationships(records, as_of)
+    for p in figures.active:
+        if p.quiet_since is not None:
+            m = p.match
+            yield Obligation(QUIET_MATCH, (m.supporter,), p.quiet_since + timedelta(days=records.quiet_after_days),
+                             m.source, ("status",), since=p.quiet_since, subject=m.id, mentee=m.mentee,
+                             status="met" if p.last_meeting else "never met", code="quiet-match")
+    for w in figures.waiting:
+        m = w.match
+        yield Obligation(WAITING, (), m.referred + timedelta(days=records.waiting_alert_days), m.source,
+                         ("referred",), since=m.referred, subject=m.id, mentee=m.mentee, code="waiting-too-long")

@@ -13,17 +13,19 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from . import evidence
 from .discover import stem as file_stem
-from .model import (Acknowledgement, Competency, CpdEntry, MandatoryTraining, Meeting, Records, Supervision,
+from .model import (Acknowledgement, Competency, CpdEntry, MandatoryTraining, Match, Meeting, Records, Supervision,
                     Supporter)
 from .problems import WARNING, Problem
-from .obligations import (ACTION, AGREEMENT, COPY, DEBRIEF, FACILITATION, LONE_WORKING, PEER_SUPERVISION, UNSIGNED,
-                          Obligation, obligations)
+from .obligations import (ACTION, AGREEMENT, COPY, DEBRIEF, FACILITATION, LONE_WORKING, PEER_SUPERVISION, QUIET_MATCH,
+                          UNSIGNED, WAITING, Obligation, obligations)
+from .relationships import MENTEE, REMATCH_MENTEE_MATCHES, REMATCH_SUPPORTER_BREAKDOWNS, relationships
 from .source import Source
 from .validate import field_name
 
@@ -62,18 +64,19 @@ def _activity(records: Records) -> Iterator[Meeting | Supervision | CpdEntry]:
 # --- identity and layout ---------------------------------------------------
 
 def id_matches_file(records: Records, as_of: date) -> Iterator[Problem]:
-    """A supporter's id is its file name, so links and portfolios find it."""
-    seen: dict[str, Supporter] = {}
-    for s in records.supporters:
-        stem = file_stem(s.source.rel)
-        if s.id != stem:
-            yield s.source.problem(("id",), "id-mismatch",
-                                   f"id '{s.id}' does not match the file name '{stem}'; "
-                                   f"rename the file to {s.id}.yaml or set id: {stem}")
-        if s.id in seen:
-            yield s.source.problem(("id",), "duplicate-id",
-                                   f"id '{s.id}' is already used by {seen[s.id].source.display}; ids must be unique")
-        seen.setdefault(s.id, s)
+    """A supporter's or match's id is its file name, so links, pages and references find it."""
+    for kind in (records.supporters, records.matches):
+        seen: dict[str, Supporter | Match] = {}
+        for s in kind:
+            stem = file_stem(s.source.rel)
+            if s.id != stem:
+                yield s.source.problem(("id",), "id-mismatch",
+                                       f"id '{s.id}' does not match the file name '{stem}'; "
+                                       f"rename the file to {s.id}.yaml or set id: {stem}")
+            if s.id in seen:
+                yield s.source.problem(("id",), "duplicate-id",
+                                       f"id '{s.id}' is already used by {seen[s.id].source.display}; ids must be unique")
+            seen.setdefault(s.id, s)
     programme = records.programme
     if programme is None:
         return
@@ -113,6 +116,16 @@ def dated_file_names(records: Records, as_of: date) -> Iterator[Problem]:
             yield record.source.problem(("date",), "file-name",
                                         f"a record dated {iso} belongs in {parts[0]}/{record.date.year}/, "
                                         f"not {parts[0]}/{parts[1]}/")
+    for match in records.matches:
+        parts = match.source.rel.split("/")
+        year = str(match.referred.year)
+        if len(parts) != 3:
+            yield match.source.problem((), "file-name", f"file should be at matches/{year}/<match-id>.yaml "
+                                                        f"(the year of the referral)")
+        elif parts[1] != year:
+            yield match.source.problem(("referred",), "file-name",
+                                       f"a match referred on {match.referred} belongs in matches/{year}/, "
+                                       f"not matches/{parts[1]}/")
 
 
 # --- references --------------------------------------------------------------
@@ -120,13 +133,14 @@ def dated_file_names(records: Records, as_of: date) -> Iterator[Problem]:
 def known_supporters(records: Records, as_of: date) -> Iterator[Problem]:
     """Every supporter a record names has a file in supporters/."""
     known = sorted(records.supporter_files)
-    for record in _activity(records):
-        for supporter_id, field in _people(record):
-            if supporter_id not in records.supporter_files:
-                yield record.source.problem(field, "unknown-supporter",
-                                            f"no supporter '{supporter_id}' (no supporters/{supporter_id}.yaml); "
-                                            f"{did_you_mean(supporter_id, known)}"
-                                            f"known ids: {listing(known) or 'none yet (peerkit new supporter)'}")
+    named = chain(((record, person) for record in _activity(records) for person in _people(record)),
+                  ((m, (m.supporter, ("supporter",))) for m in records.matches if m.supporter))
+    for record, (supporter_id, field) in named:
+        if supporter_id not in records.supporter_files:
+            yield record.source.problem(field, "unknown-supporter",
+                                        f"no supporter '{supporter_id}' (no supporters/{supporter_id}.yaml); "
+                                        f"{did_you_mean(supporter_id, known)}"
+                                        f"known ids: {listing(known) or 'none yet (peerkit new supporter)'}")
 
 
 def did_you_mean(value: str, known: Iterable[str]) -> str:
@@ -182,6 +196,55 @@ def known_training(records: Records, as_of: date) -> Iterator[Problem]:
                                        f"'{entry.mandatory}' is not in programme.yaml's mandatory_training; "
                                        f"{did_you_mean(entry.mandatory, known)}known: "
                                        f"{', '.join(sorted(known)) or 'none'}")
+
+
+def known_matches(records: Records, as_of: date) -> Iterator[Problem]:
+    """A meeting's ``match`` and a match's ``rematched_from`` name a match file; a meeting that
+    names a match has its supporter and mentee, and a re-match is of the same mentee."""
+    known = sorted(records.match_files)
+    by_id: dict[str, Match] = {}
+    for m in records.matches:
+        by_id.setdefault(m.id, m)
+
+    def unknown(source: Source, field: tuple, match_id: str) -> Problem:
+        return source.problem(field, "unknown-match",
+                              f"no match '{match_id}' (no matches/<YYYY>/{match_id}.yaml); "
+                              f"{did_you_mean(match_id, known)}known ids: {listing(known) or 'none yet (peerkit new match)'}")
+
+    for meeting in records.meetings:
+        if meeting.match is None:
+            continue
+        if meeting.match not in records.match_files:
+            yield unknown(meeting.source, ("match",), meeting.match)
+            continue
+        match = by_id.get(meeting.match)
+        if match is None:  # the match file itself is broken: its own problem says so
+            continue
+        if match.supporter is None:
+            yield meeting.source.problem(("match",), "match-mismatch",
+                                         f"match '{match.id}' is still waiting for a supporter; set its supporter, "
+                                         f"matched date and status: active ({match.source.display})")
+        elif meeting.supporter != match.supporter:
+            yield meeting.source.problem(("supporter",), "match-mismatch",
+                                         f"supporter '{meeting.supporter}' is not match {match.id}'s supporter "
+                                         f"'{match.supporter}'; fix the supporter or the match")
+        if meeting.mentee != match.mentee:
+            yield meeting.source.problem(("mentee",), "match-mismatch",
+                                         f"mentee '{meeting.mentee}' is not match {match.id}'s mentee "
+                                         f"'{match.mentee}'; fix the mentee or the match")
+    for m in records.matches:
+        if m.rematched_from is None:
+            continue
+        if m.rematched_from not in records.match_files:
+            yield unknown(m.source, ("rematched_from",), m.rematched_from)
+        elif m.rematched_from == m.id:
+            yield m.source.problem(("rematched_from",), "match-mismatch",
+                                   "a match cannot be re-matched from itself; name the mentee's earlier match")
+        elif m.rematched_from in by_id and by_id[m.rematched_from].mentee != m.mentee:
+            earlier = by_id[m.rematched_from]
+            yield m.source.problem(("rematched_from",), "match-mismatch",
+                                   f"match {earlier.id} was with mentee '{earlier.mentee}', not '{m.mentee}'; "
+                                   f"rematched_from names the same mentee's earlier match")
 
 
 @dataclass(frozen=True)
@@ -273,6 +336,16 @@ def _past_dates(record) -> Iterator[tuple[tuple, date]]:
         for cid, value in record.competencies_assessed.items():
             yield ("competencies_assessed", cid), value
         return
+    if isinstance(record, Match):
+        for name in ("referred", "matched", "ended"):
+            if getattr(record, name):
+                yield (name,), getattr(record, name)
+        for goal in record.goals:
+            if goal.set:
+                yield ("goals", goal.index, "set"), goal.set
+            for i, day in enumerate(goal.reviewed):
+                yield ("goals", goal.index, "reviewed", i), day
+        return
     yield ("date",), record.date
     if isinstance(record, Meeting) and record.debrief:
         yield ("debrief", "date"), record.debrief.date
@@ -285,7 +358,7 @@ def _past_dates(record) -> Iterator[tuple[tuple, date]]:
 
 def no_future_dates(records: Records, as_of: date) -> Iterator[Problem]:
     """What has happened cannot be dated after today (or --as-of)."""
-    for record in (*records.supporters, *_activity(records)):
+    for record in (*records.supporters, *_activity(records), *records.matches):
         for field, value in _past_dates(record):
             if value > as_of:
                 yield record.source.problem(field, "future-date",
@@ -332,16 +405,35 @@ def within_membership(records: Records, as_of: date) -> Iterator[Problem]:
             gap = membership_gap(record.date, supporter_id, supporter.joined, supporter.left)
             if gap:
                 yield record.source.problem(("date",), *gap)
+    for m in records.matches:
+        supporter = records.by_id.get(m.supporter) if m.supporter else None
+        if supporter is not None and m.matched is not None:
+            gap = membership_gap(m.matched, m.supporter, supporter.joined, supporter.left)
+            if gap:
+                yield m.source.problem(("matched",), gap[0], "matched " + gap[1])
     for s in records.supporters:
         if s.left and s.left < s.joined:
             yield s.source.problem(("left",), "after-left", f"left {s.left} is before joined {s.joined}")
+
+
+def match_dates_in_order(records: Records, as_of: date) -> Iterator[Problem]:
+    """A match is referred, then matched, then ended: dates in another order are a typo."""
+    for m in records.matches:
+        if m.matched and m.matched < m.referred:
+            yield m.source.problem(("matched",), "match-dates",
+                                   f"matched {m.matched} is before referred {m.referred}; fix one of the dates")
+        start = m.matched or m.referred
+        if m.ended and m.ended < start:
+            what = "matched" if m.matched else "referred"
+            yield m.source.problem(("ended",), "match-dates",
+                                   f"ended {m.ended} is before {what} {start}; fix one of the dates")
 
 
 # --- privacy -----------------------------------------------------------------
 
 def mentee_is_a_code(records: Records, as_of: date) -> Iterator[Problem]:
     """Mentees appear only as initials (DK, D.K.) or a code (M-0042), never a name."""
-    for m in records.meetings:
+    for m in (*records.meetings, *records.matches):
         if m.mentee is None or looks_like_code(m.mentee):
             continue
         yield m.source.problem(("mentee",), "mentee-name",
@@ -359,7 +451,8 @@ def looks_like_code(value: str) -> bool:
 
 def _free_text(record) -> Iterator[tuple[tuple, str]]:
     """(field path, text) of every free-text field where people write prose."""
-    names = {Supporter: ("notes",), Meeting: ("notes", "topic"), Supervision: ("notes",), CpdEntry: ("reflection",)}
+    names = {Supporter: ("notes",), Meeting: ("notes", "topic"), Supervision: ("notes",), CpdEntry: ("reflection",),
+             Match: ("notes",)}
     for name in names[type(record)]:
         value = getattr(record, name)
         if value:
@@ -372,11 +465,18 @@ def _free_text(record) -> Iterator[tuple[tuple, str]]:
             yield ("actions", action.index, "outcome"), action.outcome
     for i, goal in enumerate(getattr(record, "development_plan", ())):
         yield ("development_plan", i, "goal"), goal.goal
+    if isinstance(record, Match):
+        for goal in record.goals:
+            yield ("goals", goal.index, "goal"), goal.goal
+        if record.ending and record.ending.next_steps:
+            yield ("ending", "next_steps"), record.ending.next_steps
+        for i, service in enumerate(record.ending.signposted_to if record.ending else ()):
+            yield ("ending", "signposted_to", i), service
 
 
 def no_contact_details(records: Records, as_of: date) -> Iterator[Problem]:
     """E-mail addresses and phone numbers identify people; keep them out of records."""
-    for record in (*records.supporters, *_activity(records)):
+    for record in (*records.supporters, *_activity(records), *records.matches):
         for field, text in _free_text(record):
             for hints, pattern, what in (("@", _EMAIL, "an e-mail address"), ("0+", _PHONE, "a phone number")):
                 if any(h in text for h in hints) and pattern.search(text):  # hints: a fast first look
@@ -506,6 +606,63 @@ def copies_given(records: Records, as_of: date) -> Iterator[Problem]:
                                          f"than the {within} days the programme aims for")
 
 
+def quiet_matches(records: Records, as_of: date) -> Iterator[Problem]:
+    """An active match with no meeting for a while: the mentee may have stepped back (say so kindly)."""
+    for o in _open(records, as_of, QUIET_MATCH):
+        if o.overdue(as_of):
+            last = "the last meeting" if o.status == "met" else "they were matched"
+            yield o.source.problem(o.field, "quiet-match",
+                                   f"no meeting since {last} on {o.since} ({(as_of - o.since).days} days; the "
+                                   f"programme checks in after {records.quiet_after_days}); the mentee may have "
+                                   f"stepped back for a while: a gentle check-in, and if they have moved on, "
+                                   f"end the match (peerkit end {o.subject} --reason ...)")
+
+
+def waiting_list(records: Records, as_of: date) -> Iterator[Problem]:
+    """A referral should not wait long for a supporter."""
+    for o in _open(records, as_of, WAITING):
+        if o.overdue(as_of):
+            yield o.source.problem(o.field, "waiting-too-long",
+                                   f"referred {o.since} and waiting {(as_of - o.since).days} days for a supporter "
+                                   f"(the programme aims to match within {records.waiting_alert_days}); match them, "
+                                   f"or tell them what is happening and when")
+
+
+def sessions_within_offer(records: Records, as_of: date) -> Iterator[Problem]:
+    """Be clear about the number of sessions offered: more held than offered is worth a look."""
+    for p in relationships(records, as_of).progress.values():
+        if p.over_offer:
+            yield p.match.source.problem(("sessions_offered",), "over-sessions",
+                                         f"{p.held} one-to-one meetings held in this match, more than the "
+                                         f"{p.match.sessions_offered} sessions offered; if more were agreed, raise "
+                                         f"sessions_offered, otherwise plan the ending together")
+
+
+def next_steps_recorded(records: Records, as_of: date) -> Iterator[Problem]:
+    """A completed relationship ends with the mentee's plan for the months after."""
+    for m in records.matches:
+        if m.reason == "completed" and not m.ending.next_steps:
+            yield m.source.problem(("ending", "reason"), "no-next-steps",
+                                   "completed with no next steps; add ending.next_steps: the mentee's plan for "
+                                   "the 3-6 months after the ending (and ending.signposted_to, if any)")
+
+
+def rematch_patterns(records: Records, as_of: date) -> Iterator[Problem]:
+    """Someone who keeps asking for a new person to work with, on either side, needs a conversation."""
+    for flag in relationships(records, as_of).rematch_flags:
+        ids = ", ".join(m.id for m in flag.matches)
+        if flag.kind == MENTEE:
+            yield flag.latest.source.problem(("mentee",), "rematch-pattern",
+                                             f"mentee {flag.who} has been in {len(flag.matches)} matches in 12 months "
+                                             f"({ids}; a pattern from {REMATCH_MENTEE_MATCHES}); talk with them about "
+                                             f"what they need: another kind of support may suit them better")
+        else:
+            yield flag.latest.source.problem(("ending", "reason"), "rematch-pattern",
+                                             f"{flag.who} has had {len(flag.matches)} relationships end in breakdown "
+                                             f"in 12 months ({ids}; a pattern from {REMATCH_SUPPORTER_BREAKDOWNS}); "
+                                             f"talk it through in supervision")
+
+
 def _short(text: str, limit: int = 50) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -517,11 +674,13 @@ RULES: tuple[Rule, ...] = (
     known_supporters,
     known_competencies,
     known_training,
+    known_matches,
     evidence_files,
     evidence_owners,
     no_future_dates,
     within_membership,
     after_the_session,
+    match_dates_in_order,
     mentee_is_a_code,
     no_contact_details,
     lone_working_checked,
@@ -532,6 +691,11 @@ RULES: tuple[Rule, ...] = (
     peer_supervision_had,
     supervision_agreements,
     copies_given,
+    quiet_matches,
+    waiting_list,
+    sessions_within_offer,
+    next_steps_recorded,
+    rematch_patterns,
 )
 
 

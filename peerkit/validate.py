@@ -1,4 +1,4 @@
-"""The JSON Schemas of the five record kinds, and plain-English schema errors.
+"""The JSON Schemas of the record kinds, and plain-English schema errors.
 
 Schemas ship inside the package (``peerkit/schemas``, the repository's
 top-level ``schemas/``). Each is compiled once per process into a reused

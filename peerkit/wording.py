@@ -11,7 +11,8 @@ from datetime import date
 from typing import Callable, Mapping
 
 from .obligations import (ACTION, AGREEMENT, COPY, DEBRIEF, FACILITATION, IN_TRAINING, LONE_WORKING, ONE_TO_ONE,
-                          PEER_SUPERVISION, SUPERVISION, TRAINING, UNSIGNED, Obligation)
+                          PEER_SUPERVISION, QUIET_MATCH, SUPERVISION, TRAINING, UNSIGNED, WAITING,
+                          Obligation)
 
 DateText = Callable[[date], str]
 
@@ -26,6 +27,8 @@ HEADINGS = {
     DEBRIEF: "Debriefs",
     LONE_WORKING: "Lone working",
     FACILITATION: "Group facilitation",
+    QUIET_MATCH: "Quiet matches",
+    WAITING: "Waiting for a match",
 }
 
 
@@ -74,6 +77,12 @@ def describe(obligation: Obligation, people: Mapping[str, str], date_text: DateT
         return f"{who}: no lone-working {times} for the community meeting on {_day(o.since, date_text)}"
     if o.kind == FACILITATION:
         return f"{who}: group run by one facilitator on {_day(o.since, date_text)} (best practice is two)"
+    if o.kind == QUIET_MATCH:
+        since = "since the last meeting on" if o.status == "met" else "since they were matched on"
+        return (f"{who}: no meeting with {o.mentee} (match {o.subject}) {since} {_day(o.since, date_text)}; "
+                f"a gentle check-in may help")
+    if o.kind == WAITING:
+        return f"{o.mentee} (match {o.subject}): referred on {_day(o.since, date_text)}, still waiting for a supporter"
     raise ValueError(f"no words for obligations of kind {o.kind!r}")
 
 

@@ -159,7 +159,7 @@ def test_export_aggregate_refuses_supporters(root: Path) -> None:
     result = run("export", "supporters", root, "--aggregate", "month")
 
     assert result.exit_code == 2
-    assert "--aggregate month works for meetings, supervision, cpd, not supporters" in result.output
+    assert "--aggregate month works for meetings, supervision, cpd, matches, not supporters" in result.output
 
 
 def test_export_to_a_file_is_the_same_csv_and_deterministic(root: Path, tmp_path: Path) -> None:
