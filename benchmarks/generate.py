@@ -746,7 +746,7 @@ class Corpus:
 
     def add(self, kind: str, day: date, slug: str, data: dict[str, Any],
             owner: str = "", extra: str = "") -> Item:
-        """Queue a meeting, supervision or cpd record."""
+        """Queue a meeting, supervision, cpd or match record."""
         item = Item(kind, day, slug, data, owner, extra)
         self.items.append(item)
         return item
@@ -758,7 +758,8 @@ class Corpus:
         for item in sorted(self.items, key=lambda i: (i.kind, i.owner if i.kind == "cpd" else "",
                                                       i.day, i.slug)):
             folder = f"cpd/{item.owner}" if item.kind == "cpd" else f"{item.kind}/{item.day.year}"
-            stem = f"{folder}/{item.day.isoformat()}-{item.slug}"
+            # matches are named by their id alone (matches/<referral year>/<id>.yaml)
+            stem = f"{folder}/{item.slug}" if item.kind == "matches" else f"{folder}/{item.day.isoformat()}-{item.slug}"
             path, n = f"{stem}.yaml", 2
             while path in used:
                 path, n = f"{stem}-{n}.yaml", n + 1
@@ -809,6 +810,7 @@ def programme_record(name: str) -> dict[str, Any]:
         "cpd": {"target_hours_per_year": 30},
         "debrief_within_days": 2,
         "coordinator_one_to_one": {"interval_days": 61, "in_training_days": 28},
+        "relationships": {"quiet_after_days": 42, "waiting_alert_days": 28},
         "mandatory_training": [mandatory_record(*m) for m in MANDATORY_TRAINING],
         "competencies": [{"id": cid, "title": title, "group": group}
                          for cid, title, group in COMPETENCIES],
@@ -909,7 +911,7 @@ COORDINATOR_TOPICS = (
     "caseload and matching", "boundaries when meeting mentees socially at clinic",
     "availability over the holidays", "expenses and travel", "interest in group work",
     "how debriefs are working", "keeping notes free of identifying details",
-    "a mentee who has stopped engaging", "CPD plans for the coming months",
+    "the caseload and how each match is going", "CPD plans for the coming months",
 )
 LETTERS = "ABCDEFGHJKLMNPRSTWY"
 BLOCKED_INITIALS = frozenset({"NO", "ON", "OK", "OFF", "YES", "NA", "NAN", "NUL", "SEX", "HIV"})
@@ -924,6 +926,12 @@ class MenteePool:
         self.code_share = code_share
         self.next_code = 1
         self.blocked = BLOCKED_INITIALS | frozenset(avoid)
+
+    def code(self) -> str:
+        """A fresh mentee code (``M-0107``)."""
+        code = f"M-{self.next_code:04d}"
+        self.next_code += 1
+        return code
 
     def new(self) -> str:
         """A fresh mentee identifier."""
@@ -981,22 +989,23 @@ def debrief(rng: random.Random, day: date, setting: str, end: date,
     return out
 
 
-def one_to_one_notes(rng: random.Random, who: str, topic: str, position: str,
-                     sessions: int) -> Markdown:
-    """Notes for a mentoring session, referring to the mentee by initials only."""
+def one_to_one_notes(rng: random.Random, who: str, topic: str, position: str) -> Markdown:
+    """Notes for a mentoring session, referring to the mentee by initials only.
+
+    What the match record holds (sessions offered, goals, the ending, next steps and
+    signposting) is not repeated here.
+    """
     subject = who if who != "The mentee" else "the mentee"
     topic_l = lower_first(topic)
     if position == "first":
         return markdown(
             f"First meeting. Explained confidentiality, boundaries and how sessions work. "
             f"{who} would like support with {topic_l}.",
-            f"Agreed to meet for {sessions} sessions and set a first goal together.")
+            "Set a first goal together.")
     if position == "last":
         return markdown(
             f"Final session. Looked back at the goals set at the start and what has changed "
             f"for {subject}.",
-            ["plan agreed for the next three months",
-             f"signposted to {rng.choice(SIGNPOSTS)}"],
             "Ended on a positive note.")
     goal = rng.choice(MENTEE_ACTIONS)
     done = rng.choice(("done", "partly done", "not yet, still planned"))
@@ -1006,40 +1015,189 @@ def one_to_one_notes(rng: random.Random, who: str, topic: str, position: str,
         "Shared some of my own experience where it helped. Agreed a small next step.")
 
 
-def one_to_one_series(rng: random.Random, person: Person, days: list[date],
-                      mentees: MenteePool, corpus: Corpus) -> None:
-    """Turn a supporter's session dates into mentoring relationships of 4-10 sessions."""
-    streams = [days[i::person.streams] for i in range(person.streams)]
+MENTEE_GOALS = (
+    "Go to every clinic appointment for the next three months",
+    "Take treatment at the same time every day",
+    "Tell one trusted person about the diagnosis",
+    "Try the drop-in group once",
+    "Register with a GP",
+    "Sort out the housing application",
+    "Get back into one social activity",
+    "Feel able to ask questions at clinic",
+    "Find out about benefits and apply",
+    "Sleep better and keep a sleep diary",
+)
+NEXT_STEPS = (
+    "Keep going to clinic every three months and use the pill reminder app.",
+    "Carry on with the drop-in group once a month; call the project if things get hard.",
+    "Follow up the housing application with the advice line in the new year.",
+    "Keep the wellbeing plan on the fridge and look back at it each month.",
+    "Book the next clinic appointment before the summer; think about volunteering later.",
+)
+#: Endings after which the mentee's plan is recorded too (completed must have one).
+WITH_NEXT_STEPS = ("completed", "moved-to-group", "supporter-left")
+#: Bench only: how relationships end (completed, or cut short for a reason).
+ENDING_ODDS = (("completed", 72), ("stopped-engaging", 9), ("moved-to-group", 7), ("breakdown", 4),
+               ("friendship", 3), ("other", 5))
+#: Demo: an active match whose last session is older than this is ended as stopped-engaging
+#: (the programme checks in after 42 days); the one quiet match is a scripted scenario.
+DEMO_QUIET_DAYS = 35
+
+
+@dataclass
+class Relationship:
+    """A mentee matched with a supporter: the sessions held and how it stands on the as-of date."""
+
+    person: Person
+    mentee: str
+    planned: int  # sessions offered
+    days: list[date]  # sessions held
+    outcome: str  # "active", or the ending reason
+    ended: date | None = None
+    meetings: list[dict[str, Any]] = field(default_factory=list)
+    referred: date | None = None
+    matched: date | None = None
+    rematched_from: "Relationship | None" = None
+    note: str = ""
+    match_id: str = ""
+
+
+def relationship(rng: random.Random, person: Person, days: list[date], mentee: str, planned: int,
+                 outcome: str, corpus: Corpus, ended: date | None = None) -> Relationship:
+    """Write the meetings of one relationship; a completed one ends with a final session."""
+    who = mentee if not mentee.startswith("M-") else "The mentee"
+    topics = rng.sample(ONE_TO_ONE_TOPICS, 3)
     settings = settings_for(person.roles)
+    home = rng.choice(settings)
+    rel = Relationship(person, mentee, planned, list(days), outcome)
+    for n, day in enumerate(days):
+        setting = home if rng.random() < 0.8 else rng.choice(settings)
+        final = outcome == "completed" and n == len(days) - 1
+        position = "first" if n == 0 else ("last" if final else "middle")
+        topic = "Ending and next steps" if position == "last" else topics[n % 3]
+        duration = (rng.choice((30, 40, 45, 60)) if setting in ("telephone", "online")
+                    else rng.choice((45, 60, 60, 75, 90)))
+        rec: dict[str, Any] = {"date": day, "kind": "one-to-one", "supporter": person.id,
+                               "mentee": Quoted(mentee), "match": "", "setting": setting,
+                               "duration_minutes": duration, "topic": topic}
+        if setting == "community":
+            rec["lone_working"] = lone_working(rng, duration)
+        rec["debrief"] = debrief(rng, day, setting, person.active_to)
+        if rng.random() < 0.35 and position != "last":
+            who_acts = mentee if who != "The mentee" else "Mentee"
+            text = f"{who_acts} to {rng.choice(MENTEE_ACTIONS)}"
+            rec["actions"] = [make_action(rng, text, day, person.active_to)]
+        rec["notes"] = one_to_one_notes(rng, who, topic, position)
+        corpus.add("meetings", day, f"one-to-one-{person.id}", rec, owner=person.id, extra=setting)
+        rel.meetings.append(rec)
+    rel.referred = days[0] - timedelta(days=rng.randint(8, 35))
+    rel.matched = max(rel.referred, days[0] - timedelta(days=rng.randint(1, 7)))
+    if outcome != "active":
+        rel.ended = ended or min(days[-1] + timedelta(days=rng.randint(0, 5)), AS_OF)
+    return rel
+
+
+def _ending_for(rng: random.Random, block: list[date], size: int, person: Person, last_block: bool,
+                random_endings: bool, forced: list[str]) -> tuple[str, int, date | None]:
+    """(outcome, sessions held, ended date or None for the usual) of one block of session dates."""
+    if forced and len(block) >= 3:  # cut short for a given reason, ending within the last year
+        ends = [k for k in range(2, len(block)) if block[k - 1] >= AS_OF - timedelta(days=330)]
+        if ends:
+            return forced.pop(0), rng.choice(ends), None
+    if last_block and (person.left or person.pause_from):  # their last mentee's match ends with them
+        return "supporter-left", len(block), person.left or person.pause_from
+    if last_block and len(block) < size:  # the stream ran out: still going, or gone quiet and ended
+        if block[-1] >= AS_OF - timedelta(days=DEMO_QUIET_DAYS) or random_endings:
+            return "active", len(block), None
+        return "stopped-engaging", len(block), min(block[-1] + timedelta(days=42), AS_OF - DAY)
+    if random_endings:
+        reason = rng.choices([r for r, _ in ENDING_ODDS], [w for _, w in ENDING_ODDS])[0]
+        if reason != "completed" and len(block) >= 3:
+            return reason, rng.randint(2, len(block) - 1), None
+    return "completed", len(block), None
+
+
+def one_to_one_series(rng: random.Random, person: Person, days: list[date],
+                      mentees: MenteePool, corpus: Corpus, random_endings: bool = True,
+                      forced: Sequence[str] = ()) -> list[Relationship]:
+    """Turn a supporter's session dates into mentoring relationships of 4-10 sessions offered.
+
+    With ``random_endings`` some end early for a reason (``ENDING_ODDS``); ``forced``
+    reasons end the first long enough blocks in the last year early, one each. A stream's
+    last, unfinished block is an active match (or ends when the supporter left or paused).
+    """
+    streams = [days[i::person.streams] for i in range(person.streams)]
+    wanted = list(forced)
+    made = []
     for stream in streams:
         i = 0
         while i < len(stream):
             size = rng.randint(4, 10)
             block = stream[i:i + size]
-            i += size
-            mentee = mentees.new()
-            who = mentee if not mentee.startswith("M-") else "The mentee"
-            topics = rng.sample(ONE_TO_ONE_TOPICS, 3)
-            home = rng.choice(settings)
-            for n, day in enumerate(block):
-                setting = home if rng.random() < 0.8 else rng.choice(settings)
-                position = "first" if n == 0 else ("last" if n == size - 1 else "middle")
-                topic = "Ending and next steps" if position == "last" else topics[n % 3]
-                duration = (rng.choice((30, 40, 45, 60)) if setting in ("telephone", "online")
-                            else rng.choice((45, 60, 60, 75, 90)))
-                rec: dict[str, Any] = {"date": day, "kind": "one-to-one", "supporter": person.id,
-                                       "mentee": Quoted(mentee), "setting": setting,
-                                       "duration_minutes": duration, "topic": topic}
-                if setting == "community":
-                    rec["lone_working"] = lone_working(rng, duration)
-                rec["debrief"] = debrief(rng, day, setting, person.active_to)
-                if rng.random() < 0.35 and position != "last":
-                    who_acts = mentee if who != "The mentee" else "Mentee"
-                    text = f"{who_acts} to {rng.choice(MENTEE_ACTIONS)}"
-                    rec["actions"] = [make_action(rng, text, day, person.active_to)]
-                rec["notes"] = one_to_one_notes(rng, who, topic, position, size)
-                corpus.add("meetings", day, f"one-to-one-{person.id}", rec,
-                           owner=person.id, extra=setting)
+            outcome, held, ended = _ending_for(rng, block, size, person, i + size >= len(stream),
+                                               random_endings, wanted)
+            i += held
+            made.append(relationship(rng, person, block[:held], mentees.new(), size, outcome, corpus, ended))
+    return made
+
+
+def match_record(rng: random.Random, rel: Relationship) -> dict[str, Any]:
+    """matches/<YYYY>/<id>.yaml for a relationship."""
+    rec: dict[str, Any] = {"id": rel.match_id, "mentee": Quoted(rel.mentee), "supporter": rel.person.id,
+                           "referred": rel.referred, "matched": rel.matched,
+                           "sessions_offered": rel.planned,
+                           "status": "active" if rel.outcome == "active" else "ended"}
+    goals = []
+    for n, goal in enumerate(rng.sample(MENTEE_GOALS, rng.choice((1, 2, 2, 3)))):
+        item: dict[str, Any] = {"goal": goal, "set": rel.days[min(n, len(rel.days) - 1)]}
+        reviews = rel.days[min(n, len(rel.days) - 1) + 2::3]
+        if reviews:
+            item["reviewed"] = reviews
+        if rel.outcome == "completed":
+            item["status"] = "achieved" if rng.random() < 0.8 else "in-progress"
+        elif rel.outcome == "active":
+            item["status"] = rng.choice(("planned", "in-progress", "in-progress"))
+        else:
+            item["status"] = rng.choice(("achieved", "in-progress", "dropped"))
+        goals.append(item)
+    rec["goals"] = goals
+    if rel.ended:
+        rec["ended"] = rel.ended
+        ending: dict[str, Any] = {"reason": rel.outcome}
+        if rel.outcome == "moved-to-group":
+            ending["next_steps"] = markdown("Joining the fortnightly drop-in group; will ask for "
+                                            "one-to-one support again if needed.")
+            ending["signposted_to"] = ["the drop-in group"]
+        elif rel.outcome in WITH_NEXT_STEPS:
+            ending["next_steps"] = markdown(rng.choice(NEXT_STEPS))
+            ending["signposted_to"] = sorted(rng.sample(SIGNPOSTS, rng.choice((1, 1, 2))))
+        rec["ending"] = ending
+    if rel.rematched_from:
+        rec["rematched_from"] = rel.rematched_from.match_id
+    if rel.note:
+        rec["notes"] = markdown(rel.note)
+    return rec
+
+
+def add_matches(rng: random.Random, relationships: list[Relationship],
+                waiting: Sequence[tuple[str, date]], corpus: Corpus) -> None:
+    """Number the matches YYYY-NNN by referral, write them, and name them on their meetings."""
+    entries: list[tuple[date, str, str, Relationship | None]] = [
+        (rel.referred, rel.person.id, rel.mentee, rel) for rel in relationships]
+    entries += [(referred, "", mentee, None) for mentee, referred in waiting]
+    numbers: dict[int, int] = {}
+    for referred, _, mentee, rel in sorted(entries, key=lambda e: e[:3]):
+        numbers[referred.year] = numbers.get(referred.year, 0) + 1
+        match_id = f"{referred.year}-{numbers[referred.year]:03d}"
+        if rel is None:
+            corpus.add("matches", referred, match_id, {"id": match_id, "mentee": Quoted(mentee),
+                                                       "referred": referred, "status": "waiting"})
+            continue
+        rel.match_id = match_id
+        for meeting in rel.meetings:
+            meeting["match"] = match_id
+    for rel in sorted(relationships, key=lambda r: r.match_id):
+        corpus.add("matches", rel.referred, rel.match_id, match_record(rng, rel), owner=rel.person.id)
 
 
 def group_meetings(rng: random.Random, people: list[Person], corpus: Corpus,
@@ -1142,7 +1300,7 @@ FOCUS_NOTES = {
     "reflection": (
         "Reflected on a session where a mentee disclosed a recent diagnosis to family; "
         "explored what went well and what might be done differently.",
-        "Talked through a mentee who has stopped engaging and how not to take it personally.",
+        "Talked through a relationship that ended sooner than planned, and how not to take it personally.",
         "Reflected on sharing lived experience: when it helps and when it takes the focus away.",
         "Looked at a boundary question about meeting a mentee socially at clinic.",
         "Co-reflection on an ending that felt rushed, and how to plan endings earlier.",
@@ -1540,6 +1698,7 @@ def build_demo(seed: int) -> Corpus:
                          for p in people]
     mentees = MenteePool(random.Random(f"{seed}:mentees"), code_share=0.25,
                          avoid=[p.initials for p in people])
+    relationships: list[Relationship] = []
 
     for person in people:
         prng = random.Random(f"{seed}:{person.id}:activity")
@@ -1550,14 +1709,17 @@ def build_demo(seed: int) -> Corpus:
         months = (person.active_to - person.active_from).days / 30.44
         sessions = spread_dates(prng, person.active_from, person.active_to,
                                 round(months * person.one_to_one_per_month))
-        one_to_one_series(prng, person, sessions, mentees, corpus)
+        relationships += one_to_one_series(prng, person, sessions, mentees, corpus, random_endings=False,
+                                           forced=DEMO_FORCED_ENDINGS.get(person.id, ()))
         coordinator_meetings(prng, person, spread_dates(
             prng, person.active_from, person.active_to, round(months / 2)), corpus)
         if person.arrangements:
             arranged_supervision(random.Random(f"{seed}:{person.id}:arrangements"), person, corpus)
             continue
         sup_days = demo_supervision_dates(prng, person)
-        keep_in_touch = sup_days[-1:] if person.status == "paused" else []
+        # Managerial: keeping in touch in a pause; for the overdue scenario, so that its last
+        # session is never the peer supervision it is meant to lack (not left to the draw).
+        keep_in_touch = sup_days[-1:] if person.status == "paused" or person.overdue_supervision else []
         individual_supervision(prng, person, sup_days, corpus, keep_in_touch)
 
     drop_in = ["amara-okafor", "grace-mensah", "kwame-asante", "siobhan-doyle",
@@ -1582,8 +1744,54 @@ def build_demo(seed: int) -> Corpus:
                     or crng.random() < 0.3:
                 evidence_items.append(item)
     attach_evidence(evidence_items, {p.id: p.name for p in people}, corpus)
+    scripted, waiting = demo_match_scenarios(random.Random(f"{seed}:matches"), person_by_id, mentees, corpus)
+    relationships += scripted
+    check_demo_endings(relationships)
+    add_matches(random.Random(f"{seed}:match-records"), relationships, waiting, corpus)
     inject_demo_flaws(corpus, person_by_id)
     return corpus
+
+
+#: Demo: a reason each of these supporters' relationships ends with once in the last year,
+#: so the dashboard's endings chart shows every reason (breakdown: the re-match scenario).
+DEMO_FORCED_ENDINGS = {"grace-mensah": ("friendship",), "siobhan-doyle": ("moved-to-group",),
+                       "tom-whitfield": ("other",)}
+
+
+def demo_match_scenarios(rng: random.Random, people: dict[str, Person], mentees: MenteePool,
+                         corpus: Corpus) -> tuple[list[Relationship], list[tuple[str, date]]]:
+    """The demo's scripted relationships and its waiting list.
+
+    1. a re-match pattern: one mentee in three matches within a year (a breakdown with
+       kwame-asante, then stopped engaging with farah-siddiqui, now active with amara-okafor);
+    2. a quiet match: ioana-popescu's mentee, last met 2026-09-17 (over 42 days before as-of);
+    3. three referrals waiting, one of them longer than the 28 days the programme aims for.
+    """
+    d = date.fromisoformat
+    mentee = mentees.code()
+    first = relationship(rng, people["kwame-asante"], [d("2025-12-04"), d("2025-12-18"), d("2026-01-08")],
+                         mentee, 8, "breakdown", corpus, ended=d("2026-01-20"))
+    first.referred, first.matched = d("2025-11-24"), d("2025-12-01")
+    first.note = "Both agreed the match was not working; the mentee asked to try another supporter."
+    second = relationship(rng, people["farah-siddiqui"], [d("2026-02-12"), d("2026-02-26")],
+                          mentee, 6, "stopped-engaging", corpus, ended=d("2026-04-15"))
+    second.referred, second.matched, second.rematched_from = d("2026-01-26"), d("2026-02-05"), first
+    third = relationship(rng, people["amara-okafor"], [d("2026-08-13"), d("2026-09-03"), d("2026-09-24"),
+                                                        d("2026-10-15"), d("2026-11-05")], mentee, 8, "active", corpus)
+    third.referred, third.matched, third.rematched_from = d("2026-07-20"), d("2026-08-06"), second
+    quiet = relationship(rng, people["ioana-popescu"], [d("2026-08-20"), d("2026-09-03"), d("2026-09-17")],
+                         mentees.new(), 6, "active", corpus)
+    waiting = [(mentees.code(), d("2026-10-12")), (mentees.new(), d("2026-11-06")), (mentees.code(), d("2026-11-16"))]
+    return [first, second, third, quiet], waiting
+
+
+def check_demo_endings(relationships: list[Relationship]) -> None:
+    """The demo must show every ending reason in its last year; fail loudly if a change loses one."""
+    year_ago = AS_OF - timedelta(days=365)
+    shown = {r.outcome for r in relationships if r.ended and r.ended > year_ago}
+    missing = [reason for reason, _ in ENDING_ODDS + (("supporter-left", 0),) if reason not in shown]
+    if missing:
+        raise SystemExit(f"generate.py: the demo lost its {', '.join(missing)} ending(s) in the last year")
 
 
 def demo_supervision_dates(rng: random.Random, person: Person) -> list[date]:
@@ -1672,6 +1880,9 @@ def inject_demo_flaws(corpus: Corpus, people: dict[str, Person]) -> None:
 # --------------------------------------------------------------------------------------
 
 
+MEETINGS_PER_MATCH = 6.2  # measured: one-to-ones per match in bench corpora
+
+
 def bench_shape(files: int) -> tuple[int, int]:
     """(supporters, years of history) for a corpus of about ``files`` files."""
     years = max(2, min(40, round(10 * math.sqrt(files / 83_000))))
@@ -1718,16 +1929,19 @@ def build_bench(files: int, seed: int) -> Corpus:
     n_group = len(corpus.items)
 
     coord = apportion(min(round(sum(days) / 61), round(target_meetings * 0.12)), days)
-    one_to_one = apportion(max(0, target_meetings - n_group - sum(coord)), days)
+    # one match file for every MEETINGS_PER_MATCH one-to-ones comes out of the same budget
+    one_to_one = apportion(round(max(0, target_meetings - n_group - sum(coord))
+                                 * MEETINGS_PER_MATCH / (MEETINGS_PER_MATCH + 1)), days)
     n_group_sup = group_supervision(rng, people, history_start + timedelta(days=30),
                                     AS_OF - DAY, max(7, round(91 / n_groups)), corpus, {})
     sup_days = [(p.active_to - max(history_start, p.agreement)).days + 1 for p in active]
     individual = apportion(max(0, target_supervision - n_group_sup), sup_days)
 
     mentees = MenteePool(random.Random(f"{seed}:mentees"), code_share=0.7)
+    relationships: list[Relationship] = []
     for person, n_1to1, n_coord, n_sup in zip(active, one_to_one, coord, individual):
         prng = random.Random(f"{seed}:{person.id}:activity")
-        one_to_one_series(prng, person, spread_dates(
+        relationships += one_to_one_series(prng, person, spread_dates(
             prng, person.active_from, person.active_to, n_1to1), mentees, corpus)
         coordinator_meetings(prng, person, spread_dates(
             prng, person.active_from, person.active_to, n_coord), corpus)
@@ -1743,6 +1957,7 @@ def build_bench(files: int, seed: int) -> Corpus:
                              n_opt, corpus)
     chosen = sorted(rng.sample(range(len(cpd_items)), min(target_evidence, len(cpd_items))))
     attach_evidence([cpd_items[i] for i in chosen], {p.id: p.name for p in people}, corpus)
+    add_matches(random.Random(f"{seed}:match-records"), relationships, (), corpus)
     return corpus
 
 
@@ -1750,7 +1965,7 @@ def build_bench(files: int, seed: int) -> Corpus:
 # Command line
 # --------------------------------------------------------------------------------------
 
-OWNED = ("programme.yaml", "supporters", "meetings", "supervision", "cpd", "evidence")
+OWNED = ("programme.yaml", "supporters", "meetings", "supervision", "cpd", "evidence", "matches")
 
 
 def prepare_dir(path: str, force: bool) -> None:

@@ -76,3 +76,35 @@ def stacked_bars(rows: dict[str, dict[str, int]], series: list[str], label=lambd
         columns.append(Column(round(x + bar_w / 2, 2), label(key), sum(counts.values())))
     ticks = [Tick(round(baseline - plot_h * k / 4, 2), top * k // 4) for k in range(5)]
     return StackedBars(WIDTH, HEIGHT, segments, ticks, columns, series, baseline)
+
+
+@dataclass(frozen=True)
+class Bar:
+    y: float  # top of the bar
+    width: float
+    height: float
+    label: str
+    value: int
+    text_y: float  # baseline for the label and the value, centred on the bar
+
+
+@dataclass(frozen=True)
+class HorizontalBars:
+    width: int
+    height: int
+    label_width: int  # left of the bars: the row labels (right-aligned at label_width - 8)
+    bars: list[Bar]
+
+
+def horizontal_bars(rows: list[tuple[str, int]], width: int = 560, label_width: int = 150,
+                    row_height: int = 26) -> HorizontalBars:
+    """One bar per row (label, count), longest at the largest count; every row kept, zeros too,
+    so the chart always shows every category and its number is written beside the bar."""
+    top = max((n for _, n in rows), default=0) or 1
+    plot_w = width - label_width - 40  # room for the value after the longest bar
+    bars = []
+    for i, (label, n) in enumerate(rows):
+        y = 6 + i * row_height
+        bar_h = row_height - 8
+        bars.append(Bar(y, round(plot_w * n / top, 2), bar_h, label, n, round(y + bar_h / 2 + 4, 2)))
+    return HorizontalBars(width, 12 + len(rows) * row_height, label_width, bars)

@@ -21,7 +21,9 @@ So the portfolio holds:
   same sessions, "supervision received" as facts: sessions by type and year,
   and how regular they were over the last 12 months (never the notes);
 * their practice as counts and hours per year: no mentee codes, no meeting
-  notes, no co-facilitators.
+  notes, no co-facilitators;
+* their peer support relationships as three counts (supported, completed,
+  mentees' goals achieved): no match id, mentee code, goal, reason or date.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from datetime import date, timedelta
 from .analyse import SUPERVISION_TYPES, Analysis, SupporterSummary, TrainingStatus
 from .model import Accreditation, Action, CpdEntry, Goal, Supervision, Supporter
 from .promises import NOT_FOR_ROLES, REQUIRED, regularity
+from .relationships import relationships
 
 PRACTICE_ROWS = (
     ("one-to-one, face to face", lambda m: m.kind == "one-to-one" and m.setting in ("in-house", "community")),
@@ -153,6 +156,15 @@ class PortfolioGoal:
 
 
 @dataclass(frozen=True)
+class PortfolioRelationships:
+    """Counts only: nothing that could point at a mentee or say why one relationship ended."""
+
+    supported: int
+    completed: int
+    goals_achieved: int
+
+
+@dataclass(frozen=True)
 class Portfolio:
     programme_name: str
     organisation: str | None
@@ -172,6 +184,7 @@ class Portfolio:
     supervision_regularity: SupervisionRegularity
     practice: tuple[PracticeYear, ...]
     goals: tuple[PortfolioGoal, ...]
+    relationships: PortfolioRelationships
 
     @property
     def evidence_files(self) -> tuple[str, ...]:
@@ -208,6 +221,7 @@ def portfolio_for(analysis: Analysis, supporter_id: str) -> Portfolio:
         supervision_regularity=_regularity(summary, end),
         practice=_practice(summary, as_of),
         goals=tuple(_goal(g, titles) for g in supporter.development_plan),
+        relationships=_relationships(analysis, supporter_id),
     )
 
 
@@ -329,3 +343,9 @@ def _practice(summary: SupporterSummary, as_of: date) -> tuple[PracticeYear, ...
         for year in sorted(sessions, reverse=True)
     )
 
+
+
+def _relationships(analysis: Analysis, supporter_id: str) -> PortfolioRelationships:
+    counts = relationships(analysis.records, analysis.as_of).counts_for(supporter_id)
+    return PortfolioRelationships(supported=counts.supported, completed=counts.completed,
+                                  goals_achieved=counts.goals_achieved)

@@ -152,6 +152,14 @@ class Relationships:
     def of(self, match: Match) -> MatchProgress:
         return self.progress[match.source.rel]
 
+    def quiet(self, p: MatchProgress) -> bool:
+        """An active match with no meeting for more than relationships.quiet_after_days (as its obligation says)."""
+        return (p.match.is_active and p.quiet_since is not None
+                and (self.as_of - p.quiet_since).days > self.records.quiet_after_days)
+
+    def days_since(self, day: date) -> int:
+        return (self.as_of - day).days
+
     # --- now ------------------------------------------------------------------
 
     @cached_property

@@ -25,7 +25,7 @@ from .model import (Acknowledgement, Competency, CpdEntry, MandatoryTraining, Ma
 from .problems import WARNING, Problem
 from .obligations import (ACTION, AGREEMENT, COPY, DEBRIEF, FACILITATION, LONE_WORKING, PEER_SUPERVISION, QUIET_MATCH,
                           UNSIGNED, WAITING, Obligation, obligations)
-from .relationships import MENTEE, REMATCH_MENTEE_MATCHES, REMATCH_SUPPORTER_BREAKDOWNS, relationships
+from .relationships import MENTEE, relationships
 from .source import Source
 from .validate import field_name
 
@@ -610,9 +610,9 @@ def quiet_matches(records: Records, as_of: date) -> Iterator[Problem]:
     """An active match with no meeting for a while: the mentee may have stepped back (say so kindly)."""
     for o in _open(records, as_of, QUIET_MATCH):
         if o.overdue(as_of):
-            last = "the last meeting" if o.status == "met" else "they were matched"
+            since = f"{o.since}" if o.status == "met" else f"they were matched on {o.since}"
             yield o.source.problem(o.field, "quiet-match",
-                                   f"no meeting since {last} on {o.since} ({(as_of - o.since).days} days; the "
+                                   f"no meeting recorded since {since} ({(as_of - o.since).days} days; the "
                                    f"programme checks in after {records.quiet_after_days}); the mentee may have "
                                    f"stepped back for a while: a gentle check-in, and if they have moved on, "
                                    f"end the match (peerkit end {o.subject} --reason ...)")
@@ -653,14 +653,13 @@ def rematch_patterns(records: Records, as_of: date) -> Iterator[Problem]:
         ids = ", ".join(m.id for m in flag.matches)
         if flag.kind == MENTEE:
             yield flag.latest.source.problem(("mentee",), "rematch-pattern",
-                                             f"mentee {flag.who} has been in {len(flag.matches)} matches in 12 months "
-                                             f"({ids}; a pattern from {REMATCH_MENTEE_MATCHES}); talk with them about "
-                                             f"what they need: another kind of support may suit them better")
+                                             f"mentee {flag.who} has been in {len(flag.matches)} matches in the last "
+                                             f"12 months ({ids}); talk with them about what they need: another kind "
+                                             f"of support may suit them better")
         else:
             yield flag.latest.source.problem(("ending", "reason"), "rematch-pattern",
                                              f"{flag.who} has had {len(flag.matches)} relationships end in breakdown "
-                                             f"in 12 months ({ids}; a pattern from {REMATCH_SUPPORTER_BREAKDOWNS}); "
-                                             f"talk it through in supervision")
+                                             f"in the last 12 months ({ids}); talk it through in supervision")
 
 
 def _short(text: str, limit: int = 50) -> str:

@@ -35,13 +35,14 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 
 from . import evidence, pdf
 from .analyse import MEETING_KINDS, SUPERVISION_TYPES, Analysis
-from .charts import stacked_bars
+from .charts import horizontal_bars, stacked_bars
 from .gcpause import no_gc_pauses
 from .pipeline import CheckResult
 from .html import asset, csp_hash, dashboard_assets, day, environment
 from .portfolio import Portfolio, portfolio_for
 from .obligations import HORIZON_DAYS, select
 from .problems import printable
+from .relationships import GOAL_STATUSES, REMATCH_MENTEE_MATCHES, REMATCH_SUPPORTER_BREAKDOWNS, relationships
 from .wording import HEADINGS, describe, when
 
 MARKER = ".peerkit-site"
@@ -241,7 +242,9 @@ def swap_into(out: Path, records_root: Path) -> Iterator[SiteWriter]:
 
 def _page_context(analysis: Analysis) -> dict:
     programme = analysis.records.programme
-    return {"programme": programme, "as_of": analysis.as_of, "analysis": analysis, "assets": dashboard_assets()}
+    return {"programme": programme, "as_of": analysis.as_of, "analysis": analysis, "assets": dashboard_assets(),
+            "rel": relationships(analysis.records, analysis.as_of),
+            "names": {s.id: s.name for s in analysis.records.supporters}}
 
 
 @dataclass(frozen=True)
@@ -267,10 +270,13 @@ def render_dashboard(analysis: Analysis) -> str:
     chart = stacked_bars(analysis.meetings_per_month, list(MEETING_KINDS),
                          label=lambda key: day(date.fromisoformat(key + "-01"))[2:])
     groups = needs_attention(analysis)
+    figures = relationships(analysis.records, analysis.as_of)
+    endings_chart = horizontal_bars(figures.endings)
     return environment().get_template("dashboard.html").render(
         **_page_context(analysis), attention_count=sum(len(items) for _, items in groups),
-        attention_groups=groups, horizon=HORIZON_DAYS, chart=chart, supervision_types=SUPERVISION_TYPES, root="",
-        acknowledged=acknowledged_list(analysis))
+        attention_groups=groups, horizon=HORIZON_DAYS, chart=chart, supervision_types=SUPERVISION_TYPES,
+        endings_chart=endings_chart, goal_statuses=GOAL_STATUSES, rematch_mentee=REMATCH_MENTEE_MATCHES,
+        rematch_breakdowns=REMATCH_SUPPORTER_BREAKDOWNS, root="", acknowledged=acknowledged_list(analysis))
 
 
 def acknowledged_list(analysis: Analysis) -> list:
@@ -280,8 +286,9 @@ def acknowledged_list(analysis: Analysis) -> list:
 
 
 def render_supporter_page(analysis: Analysis, supporter_id: str) -> str:
+    context = _page_context(analysis)
     return environment().get_template("supporter.html").render(
-        **_page_context(analysis), s=analysis.summaries[supporter_id], root="../")
+        **context, s=analysis.summaries[supporter_id], matches=context["rel"].matches_of(supporter_id), root="../")
 
 
 def render_portfolio(portfolio: Portfolio, *, link_evidence: bool = True) -> str:
