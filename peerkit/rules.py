@@ -410,7 +410,7 @@ def within_membership(records: Records, as_of: date) -> Iterator[Problem]:
         if supporter is not None and m.matched is not None:
             gap = membership_gap(m.matched, m.supporter, supporter.joined, supporter.left)
             if gap:
-                yield m.source.problem(("matched",), gap[0], "matched " + gap[1])
+                yield m.source.problem(("matched",), gap[0], "matched " + gap[1].removeprefix("dated "))
     for s in records.supporters:
         if s.left and s.left < s.joined:
             yield s.source.problem(("left",), "after-left", f"left {s.left} is before joined {s.joined}")

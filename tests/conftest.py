@@ -16,7 +16,7 @@ Three starting points, all on the one :data:`PROGRAMME`:
   with no problem at all, checked as of :data:`AS_OF`;
 - ``sample`` (:data:`SAMPLE`): two supporters, Amara (amara) and Bex (bex),
   with a unique marker word in every field whose text must stay where it
-  belongs (:data:`AMARA_OWN`, :data:`NOT_IN_AMARA`), as of :data:`SAMPLE_AS_OF`;
+  belongs (:data:`AMARA_OWN`, :data:`NOT_IN_AMARA`; matches too), as of :data:`SAMPLE_AS_OF`;
 - :func:`make_records`: the programme plus only the files a test names.
 
 ``demo`` is a copy of the repository's own ``records/``. Every test runs with
@@ -335,6 +335,46 @@ SAMPLE: dict[str, str] = {
         hours: 2
         mandatory: lone-working
     """,
+    "matches/2026/matchidmarker-1.yaml": """
+        id: matchidmarker-1
+        mentee: "Q9ZM"
+        supporter: amara
+        referred: 2026-04-01
+        matched: 2026-04-20
+        sessions_offered: 6
+        status: ended
+        goals:
+          - goal: Menteegoalmarker attend clinic
+            set: 2026-05-04
+            status: achieved
+        ended: 2026-05-20
+        ending:
+          reason: completed
+          next_steps: Nextstepsmarker for the summer.
+          signposted_to: [Signpostmarker service]
+        notes: Matchnotemarker.
+    """,
+    "matches/2026/matchidmarker-2.yaml": """
+        id: matchidmarker-2
+        mentee: "X7-0042"
+        supporter: amara
+        referred: 2026-04-25
+        matched: 2026-05-01
+        sessions_offered: 4
+        status: ended
+        goals:
+          - goal: Othergoalmarker
+            status: dropped
+        ended: 2026-05-15
+        ending:
+          reason: breakdown
+    """,
+    "matches/2026/matchidmarker-3.yaml": """
+        id: matchidmarker-3
+        mentee: "W4IT"
+        referred: 2026-06-20
+        status: waiting
+    """,
     "cpd/bex/2026-02-01-listening.yaml": """
         supporter: bex
         date: 2026-02-01
@@ -353,7 +393,10 @@ AMARA_OWN = ["Amara Okafor", "Ownsafeguardingmarker", "Ownreflectionmarker", "Ow
 NOT_IN_AMARA = ["Quillfeather", "Bexprivatenote", "Bexcpdmarker", "Bexreflectionmarker", "Q9ZM", "X7-0042",
                 "Meetingnotemarker", "Debriefnotemarker", "Grouptopicmarker", "Groupnotemarker",
                 "Unsharednotemarker", "Unsharedactionmarker", "Groupactionmarker", "Groupsupnotemarker",
-                "Sharedsupnotemarker", "Corvidcoordnote"]
+                "Sharedsupnotemarker", "Corvidcoordnote",
+                # matches: a portfolio counts them, and shows no id, goal, ending, note or code
+                "matchidmarker", "Menteegoalmarker", "Othergoalmarker", "Nextstepsmarker", "Signpostmarker",
+                "Matchnotemarker", "breakdown", "W4IT"]
 
 
 def write(path: Path, text: str) -> Path:
