@@ -264,7 +264,7 @@ def init(directory: Path, force: bool) -> None:
 
     Writes programme.yaml (the National Standards competency framework and
     mandatory training), one example supporter, empty meetings/,
-    supervision/, cpd/ and evidence/ folders, .gitignore, a pre-commit
+    supervision/, cpd/, matches/ and evidence/ folders, .gitignore, a pre-commit
     config running peerkit check, editor schemas and a README for
     coordinators. Refuses a non-empty DIR unless --force.
 
@@ -558,7 +558,8 @@ def due(records: Path | None, within: int, output_format: str, as_of: date | Non
     """Show what is overdue or due within DAYS.
 
     Supervision, mandatory training renewals, supervision actions,
-    debriefs, lone working and group facilitation, grouped by heading;
+    debriefs, lone working, group facilitation, quiet matches and referrals
+    waiting too long, grouped by heading;
     coloured on a terminal, plain when piped. With the default DAYS this is
     the dashboard's Needs attention. A record with errors is left out (and
     named); the rest is reported. Exit 0, or 1 when some record has errors.
