@@ -517,7 +517,7 @@ def new_match(records: Path, **values) -> None:
 @click.option("--signpost", "signposted_to", metavar="SERVICE", multiple=True,
               help="A service the mentee was signposted to (never a person); repeat for each.")
 @click.option("--date", "day", type=DATE, default=None, metavar="DATE", help="When it ended. Default: today.")
-def end(match: str, records: Path, reason: str, next_steps: str | None, signposted_to: tuple[str, ...],
+def end(match: str, records: Path | None, reason: str, next_steps: str | None, signposted_to: tuple[str, ...],
         day: date | None) -> None:
     """End MATCH (its id, or its file): status ended, the date, the reason and next steps.
 
@@ -535,10 +535,10 @@ def end(match: str, records: Path, reason: str, next_steps: str | None, signpost
 
     today = date.today()
     try:
-        path, warnings = end_match(records, match, reason, day or today, today, next_steps=next_steps,
-                                   signposted_to=signposted_to)
+        path, warnings = end_match(_records(records).root, match, reason, day or today, today,
+                                   next_steps=next_steps, signposted_to=signposted_to)
     except EndError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise Failed(str(exc)) from None
     except Refused as refused:
         click.echo(FORMATTERS["text"](list(refused.problems)), err=True)
         click.echo("error: end refused: the match would then have the errors above; nothing was changed", err=True)

@@ -372,8 +372,11 @@ SAMPLE: dict[str, str] = {
     "matches/2026/matchidmarker-3.yaml": """
         id: matchidmarker-3
         mentee: "W4IT"
-        referred: 2026-06-20
-        status: waiting
+        referred: 2026-05-01
+        status: ended
+        ended: 2026-05-12
+        ending:
+          reason: other
     """,
     "cpd/bex/2026-02-01-listening.yaml": """
         supporter: bex
