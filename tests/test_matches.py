@@ -149,8 +149,8 @@ def test_ended_match_without_date_or_reason_points_at_status(matched):
     exit_code, output = run_check(matched)
     found_here = [(p.line, p.code, p.message) for p in problems(output, matched) if p.path == MATCH_FILE]
     assert [(line, code) for line, code, _ in found_here] == [(7, "missing-field"), (7, "missing-field")]
-    assert "missing required field 'ended'; add it (an ended match needs its ended date and ending.reason" \
-        in found_here[0][2]
+    assert found_here[0][2] == ("missing required field 'ended'; an ended match needs its ended date and "
+                                "ending.reason; peerkit end writes both")
     assert exit_code == 1
 
 
@@ -834,3 +834,38 @@ def test_a_quiet_match_can_be_acknowledged(matched):
     assert found_here == [(14, "note", "acknowledged")]
     due = run("due", matched, "--format", "json", "--as-of", "2025-06-30")
     assert [i for i in json.loads(due.output) if i["category"] == "quiet-match"] == []
+
+
+def test_new_match_on_a_terminal_asks_the_referral_then_the_match(records):
+    from test_friction_new import drive
+
+    code, output = drive(["new", "match", str(records)], [
+        ("Referred on (YYYY-MM-DD) [", "2025-06-02"),
+        ("Mentee initials or code", "Dina Kaur"),
+        ("Mentee initials or code", "DK"),
+        ("Supporter id, if matched now", "amara-okafr"),
+        ("Supporter id, if matched now", "amara-okafor"),
+        ("Matched on (YYYY-MM-DD) [", "2025-06-09"),
+        ("Sessions offered", "six"),
+        ("Sessions offered", "6"),
+    ])
+    assert code == 0, output
+    assert "'Dina Kaur' looks like a name" in output and "did you mean 'amara-okafor'?" in output
+    assert "'six' is not a whole number of sessions; type digits only, e.g. 6" in output
+    assert (records / "matches/2025/2025-001.yaml").read_text() == (
+        'id: 2025-001\nmentee: "DK"\nsupporter: amara-okafor\nreferred: 2025-06-02\nmatched: 2025-06-09\n'
+        'sessions_offered: 6\nstatus: active\n')
+
+
+def test_new_match_on_a_terminal_with_no_supporter_is_a_referral(records):
+    from test_friction_new import drive
+
+    code, output = drive(["new", "match", str(records)], [
+        ("Referred on (YYYY-MM-DD) [", "2025-06-02"),
+        ("Mentee initials or code", "M-0042"),
+        ("Supporter id, if matched now", ""),
+    ])
+    assert code == 0, output
+    assert "Sessions offered" not in output
+    assert (records / "matches/2025/2025-001.yaml").read_text() == (
+        'id: 2025-001\nmentee: "M-0042"\nreferred: 2025-06-02\nstatus: waiting\n')
