@@ -251,7 +251,8 @@ def questions(kind: str, values: dict[str, Any], root: Path, today: date) -> lis
         if values.get("supporter"):
             asked += [Question("matched", "--matched", "Matched on (YYYY-MM-DD)", a_date(today), required=False,
                                default=on),
-                      Question("sessions", "--sessions", "Sessions offered", whole_number("sessions", 1, 200, example=6))]
+                      Question("sessions", "--sessions", "Sessions offered",
+                               whole_number("sessions", 1, 200, example=6))]
         return asked
     return []
 

@@ -487,8 +487,10 @@ def new_cpd(records: Path, **values) -> None:
 @records_argument
 @click.option("--mentee", help="Initials or a code (DK, M-0042), never a name.")
 @click.option("--referred", type=DATE, default=None, metavar="DATE", help="Date of the referral. Default: today.")
-@click.option("--supporter", metavar="ID", help="The supporter matched; without it the referral joins the waiting list.")
-@click.option("--matched", type=DATE, default=None, metavar="DATE", help="Date matched (with --supporter). Default: today.")
+@click.option("--supporter", metavar="ID", shell_complete=complete_supporter,
+              help="The supporter matched; without it the referral joins the waiting list.")
+@click.option("--matched", type=DATE, default=None, metavar="DATE",
+              help="Date matched (with --supporter). Default: today.")
 @click.option("--sessions", type=click.IntRange(1, 200), help="Sessions offered (with --supporter).")
 @click.option("--goal", "goals", metavar="TEXT", multiple=True, help="A goal set with the mentee; repeat for each.")
 @click.option("--rematched-from", metavar="MATCH", help="The mentee's earlier match, when re-matching them.")

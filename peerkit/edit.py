@@ -77,7 +77,7 @@ def set_fields(text: str, positions: Positions, changes: Mapping[str, Any], orde
     """
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = text.splitlines(keepends=True)
-    keys = {path[0]: position for path, position in positions.items() if len(path) == 1}
+    keys = {path[0]: position for path, position in positions.items() if len(path) == 1 and isinstance(path[0], str)}
     _refuse_flow_style(keys)
     indent = " " * (min((column for _, column in keys.values()), default=1) - 1)
     for name, value in changes.items():

@@ -134,7 +134,8 @@ def matches(records: Records) -> Table:
     rows = [[_without_code(m.id, m.mentee), m.supporter or "", m.status, m.referred, m.matched or "",
              "" if m.sessions_offered is None else m.sessions_offered, len(held.get(m.source.rel, ())), len(m.goals),
              sum(1 for g in m.goals if g.status == "achieved"), m.ended or "", m.reason or "",
-             _without_code(m.rematched_from, m.mentee) if m.rematched_from else "", _without_code(m.source.rel, m.mentee)]
+             _without_code(m.rematched_from, m.mentee) if m.rematched_from else "",
+             _without_code(m.source.rel, m.mentee)]
             for m in sorted(records.matches, key=lambda m: (m.referred, m.source.rel))]
     return header, rows
 

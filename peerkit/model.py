@@ -463,11 +463,11 @@ class Match:
             id=d["id"],
             mentee=d["mentee"],
             supporter=d.get("supporter"),
-            referred=_date(d["referred"]),
+            referred=_day(d["referred"]),
             matched=_date(d.get("matched")),
             sessions_offered=d.get("sessions_offered"),
             status=d["status"],
-            goals=tuple(MatchGoal(g["goal"], _date(g.get("set")), tuple(_date(r) for r in g.get("reviewed", ())),
+            goals=tuple(MatchGoal(g["goal"], _date(g.get("set")), tuple(_day(r) for r in g.get("reviewed", ())),
                                   g.get("status", "planned"), i)
                         for i, g in enumerate(d.get("goals", ()))),
             ended=_date(d.get("ended")),

@@ -227,8 +227,8 @@ def _matches(records: Records, as_of: date):
     """A check-in owed once an active match has gone quiet; a match owed to a waiting referral."""
     figures = relationships(records, as_of)
     for p in figures.active:
-        if p.quiet_since is not None:
-            m = p.match
+        m = p.match
+        if p.quiet_since is not None and m.supporter is not None:
             yield Obligation(QUIET_MATCH, (m.supporter,), p.quiet_since + timedelta(days=records.quiet_after_days),
                              m.source, ("status",), since=p.quiet_since, subject=m.id, mentee=m.mentee,
                              status="met" if p.last_meeting else "never met", code="quiet-match")

@@ -115,9 +115,9 @@ def link_meetings(records: Records) -> dict[str, list[Meeting]]:
     for meeting in records.meetings:
         if meeting.kind != "one-to-one":
             continue
-        match = by_id.get(meeting.match) if meeting.match else _running(by_pair, meeting)
-        if match is not None:
-            linked[match.source.rel].append(meeting)
+        owner = by_id.get(meeting.match) if meeting.match else _running(by_pair, meeting)
+        if owner is not None:
+            linked[owner.source.rel].append(meeting)
     for meetings in linked.values():
         meetings.sort(key=lambda m: (m.date, m.source.rel))
     return linked
@@ -125,8 +125,11 @@ def link_meetings(records: Records) -> dict[str, list[Meeting]]:
 
 def _running(by_pair: dict[tuple[str, str], list[Match]], meeting: Meeting) -> Match | None:
     """The latest match of this supporter and mentee that was running on the meeting's date."""
+    if meeting.supporter is None or meeting.mentee is None:
+        return None
     candidates = [m for m in by_pair.get((meeting.supporter, meeting.mentee), ())
-                  if m.matched <= meeting.date and (m.ended is None or meeting.date <= m.ended)]
+                  if m.matched is not None and m.matched <= meeting.date
+                  and (m.ended is None or meeting.date <= m.ended)]
     return max(candidates, key=lambda m: (m.matched, m.source.rel), default=None)
 
 
@@ -180,7 +183,8 @@ class Relationships:
         """Active matches per supporter: everyone with one, and every active supporter with a one-to-one role."""
         by_supporter: dict[str, list[MatchProgress]] = defaultdict(list)
         for p in self.active:
-            by_supporter[p.match.supporter].append(p)
+            if p.match.supporter:  # always, for an active match (the schema requires it)
+                by_supporter[p.match.supporter].append(p)
         available = {s.id for s in self.records.supporters if s.is_active and "one-to-one" in s.roles}
         names = {s.id: s.name.casefold() for s in self.records.supporters}
         people = sorted(set(by_supporter) | available, key=lambda sid: (names.get(sid, sid), sid))
@@ -240,7 +244,8 @@ class Relationships:
                 if p.match.supporter == supporter_id and p.match.matched and p.match.matched <= self.as_of]
         return PersonCounts(
             supported=len(mine),
-            completed=sum(1 for p in mine if p.match.reason == "completed" and p.match.ended <= self.as_of),
+            completed=sum(1 for p in mine if p.match.reason == "completed"
+                          and p.match.ended is not None and p.match.ended <= self.as_of),
             goals_achieved=sum(p.goals_achieved for p in mine),
         )
 
@@ -267,7 +272,9 @@ def by_month(records: Records, months: Iterable[str]) -> list[dict[str, object]]
     One pass over the records (a programme of ten years has 120 months and ~10^5 records).
     """
     wanted = list(months)
-    referrals, matched, endings = Counter(), Counter(), defaultdict(Counter)
+    referrals: Counter[str] = Counter()
+    matched: Counter[str] = Counter()
+    endings: dict[str, Counter[str]] = defaultdict(Counter)
     reached: dict[str, set[str]] = defaultdict(set)
     for m in records.matches:
         referrals[month_key(m.referred)] += 1
@@ -275,8 +282,8 @@ def by_month(records: Records, months: Iterable[str]) -> list[dict[str, object]]
             matched[month_key(m.matched)] += 1
             for key in _months_between(m.matched, m.ended or date.max, wanted):
                 reached[key].add(m.mentee)
-        if m.is_ended and m.ended:
-            endings[month_key(m.ended)][m.reason] += 1
+        if m.ended and m.ending:
+            endings[month_key(m.ended)][m.ending.reason] += 1
     for meeting in records.meetings:
         if meeting.kind == "one-to-one" and meeting.mentee:
             reached[month_key(meeting.date)].add(meeting.mentee)

@@ -75,7 +75,8 @@ def id_matches_file(records: Records, as_of: date) -> Iterator[Problem]:
                                        f"rename the file to {s.id}.yaml or set id: {stem}")
             if s.id in seen:
                 yield s.source.problem(("id",), "duplicate-id",
-                                       f"id '{s.id}' is already used by {seen[s.id].source.display}; ids must be unique")
+                                       f"id '{s.id}' is already used by {seen[s.id].source.display}; "
+                                       f"ids must be unique")
             seen.setdefault(s.id, s)
     programme = records.programme
     if programme is None:
@@ -116,16 +117,16 @@ def dated_file_names(records: Records, as_of: date) -> Iterator[Problem]:
             yield record.source.problem(("date",), "file-name",
                                         f"a record dated {iso} belongs in {parts[0]}/{record.date.year}/, "
                                         f"not {parts[0]}/{parts[1]}/")
-    for match in records.matches:
-        parts = match.source.rel.split("/")
-        year = str(match.referred.year)
+    for m in records.matches:
+        parts = m.source.rel.split("/")
+        year = str(m.referred.year)
         if len(parts) != 3:
-            yield match.source.problem((), "file-name", f"file should be at matches/{year}/<match-id>.yaml "
-                                                        f"(the year of the referral)")
+            yield m.source.problem((), "file-name", f"file should be at matches/{year}/<match-id>.yaml "
+                                                    f"(the year of the referral)")
         elif parts[1] != year:
-            yield match.source.problem(("referred",), "file-name",
-                                       f"a match referred on {match.referred} belongs in matches/{year}/, "
-                                       f"not matches/{parts[1]}/")
+            yield m.source.problem(("referred",), "file-name",
+                                   f"a match referred on {m.referred} belongs in matches/{year}/, "
+                                   f"not matches/{parts[1]}/")
 
 
 # --- references --------------------------------------------------------------
@@ -209,7 +210,8 @@ def known_matches(records: Records, as_of: date) -> Iterator[Problem]:
     def unknown(source: Source, field: tuple, match_id: str) -> Problem:
         return source.problem(field, "unknown-match",
                               f"no match '{match_id}' (no matches/<YYYY>/{match_id}.yaml); "
-                              f"{did_you_mean(match_id, known)}known ids: {listing(known) or 'none yet (peerkit new match)'}")
+                              f"{did_you_mean(match_id, known)}"
+                              f"known ids: {listing(known) or 'none yet (peerkit new match)'}")
 
     for meeting in records.meetings:
         if meeting.match is None:
@@ -408,7 +410,7 @@ def within_membership(records: Records, as_of: date) -> Iterator[Problem]:
     for m in records.matches:
         supporter = records.by_id.get(m.supporter) if m.supporter else None
         if supporter is not None and m.matched is not None:
-            gap = membership_gap(m.matched, m.supporter, supporter.joined, supporter.left)
+            gap = membership_gap(m.matched, supporter.id, supporter.joined, supporter.left)
             if gap:
                 yield m.source.problem(("matched",), gap[0], "matched " + gap[1].removeprefix("dated "))
     for s in records.supporters:
@@ -433,7 +435,8 @@ def match_dates_in_order(records: Records, as_of: date) -> Iterator[Problem]:
 
 def mentee_is_a_code(records: Records, as_of: date) -> Iterator[Problem]:
     """Mentees appear only as initials (DK, D.K.) or a code (M-0042), never a name."""
-    for m in (*records.meetings, *records.matches):
+    named: tuple[Meeting | Match, ...] = (*records.meetings, *records.matches)
+    for m in named:
         if m.mentee is None or looks_like_code(m.mentee):
             continue
         yield m.source.problem(("mentee",), "mentee-name",
@@ -609,7 +612,7 @@ def copies_given(records: Records, as_of: date) -> Iterator[Problem]:
 def quiet_matches(records: Records, as_of: date) -> Iterator[Problem]:
     """An active match with no meeting for a while: the mentee may have stepped back (say so kindly)."""
     for o in _open(records, as_of, QUIET_MATCH):
-        if o.overdue(as_of):
+        if o.overdue(as_of) and o.since is not None:
             since = f"{o.since}" if o.status == "met" else f"they were matched on {o.since}"
             yield o.source.problem(o.field, "quiet-match",
                                    f"no meeting recorded since {since} ({(as_of - o.since).days} days; the "
@@ -621,7 +624,7 @@ def quiet_matches(records: Records, as_of: date) -> Iterator[Problem]:
 def waiting_list(records: Records, as_of: date) -> Iterator[Problem]:
     """A referral should not wait long for a supporter."""
     for o in _open(records, as_of, WAITING):
-        if o.overdue(as_of):
+        if o.overdue(as_of) and o.since is not None:
             yield o.source.problem(o.field, "waiting-too-long",
                                    f"referred {o.since} and waiting {(as_of - o.since).days} days for a supporter "
                                    f"(the programme aims to match within {records.waiting_alert_days}); match them, "
@@ -641,7 +644,7 @@ def sessions_within_offer(records: Records, as_of: date) -> Iterator[Problem]:
 def next_steps_recorded(records: Records, as_of: date) -> Iterator[Problem]:
     """A completed relationship ends with the mentee's plan for the months after."""
     for m in records.matches:
-        if m.reason == "completed" and not m.ending.next_steps:
+        if m.ending is not None and m.reason == "completed" and not m.ending.next_steps:
             yield m.source.problem(("ending", "reason"), "no-next-steps",
                                    "completed with no next steps; add ending.next_steps: the mentee's plan for "
                                    "the 3-6 months after the ending (and ending.signposted_to, if any)")

@@ -89,7 +89,8 @@ def test_a_match_and_its_meetings_pass_cleanly(matched):
 # --- references: errors ---------------------------------------------------------------
 
 def test_unknown_match_on_a_meeting(matched):
-    (matched / RECENT_FILE).write_text((matched / RECENT_FILE).read_text().replace("match: 2025-001", "match: 2025-011"))
+    meeting = matched / RECENT_FILE
+    meeting.write_text(meeting.read_text().replace("match: 2025-001", "match: 2025-011"))
     p = one(matched, "unknown-match")
     assert (p.path, p.line, p.column, p.severity) == (RECENT_FILE, 5, 1, "error")
     assert "no match '2025-011'" in p.message and "did you mean '2025-001'?" in p.message
@@ -293,7 +294,8 @@ def test_referral_waiting_too_long(matched):
     """)
     p = one(matched, "waiting-too-long")
     assert (p.path, p.line, p.severity) == ("matches/2025/2025-002.yaml", 3, "warning")
-    assert "referred 2025-06-01 and waiting 29 days for a supporter (the programme aims to match within 28)" in p.message
+    assert ("referred 2025-06-01 and waiting 29 days for a supporter (the programme aims to match within 28)"
+            in p.message)
 
 
 def test_completed_without_next_steps(matched):
@@ -320,7 +322,8 @@ def ended_match(match_id: str, mentee: str, supporter: str, referred: str, ended
 
 
 def test_a_mentee_in_three_matches_within_a_year(matched):
-    write(matched / "matches/2024/2024-010.yaml", ended_match("2024-010", "DK", "ben-shah", "2024-08-01", "2024-09-01", "other"))
+    write(matched / "matches/2024/2024-010.yaml", ended_match(
+        "2024-010", "DK", "ben-shah", "2024-08-01", "2024-09-01", "other"))
     write(matched / "matches/2024/2024-011.yaml", ended_match("2024-011", "DK", "ben-shah", "2024-10-01", "2024-11-01",
                                                               "stopped-engaging"))
     p = one(matched, "rematch-pattern")
@@ -329,15 +332,18 @@ def test_a_mentee_in_three_matches_within_a_year(matched):
 
 
 def test_two_matches_or_an_old_third_are_no_pattern(matched):
-    write(matched / "matches/2024/2024-010.yaml", ended_match("2024-010", "DK", "ben-shah", "2024-06-30", "2024-09-01", "other"))
+    write(matched / "matches/2024/2024-010.yaml", ended_match(
+        "2024-010", "DK", "ben-shah", "2024-06-30", "2024-09-01", "other"))
     write(matched / "matches/2024/2024-011.yaml", ended_match("2024-011", "DK", "ben-shah", "2024-10-01", "2024-11-01",
                                                               "stopped-engaging"))
     assert found(matched) == []  # referred 2024-06-30, 365 days before as-of: outside the last 12 months
 
 
 def test_a_supporter_with_two_breakdowns_within_a_year(matched):
-    write(matched / "matches/2024/2024-010.yaml", ended_match("2024-010", "AB", "ben-shah", "2024-08-01", "2024-09-01", "breakdown"))
-    write(matched / "matches/2025/2025-002.yaml", ended_match("2025-002", "CD", "ben-shah", "2025-01-10", "2025-02-01", "breakdown"))
+    write(matched / "matches/2024/2024-010.yaml", ended_match(
+        "2024-010", "AB", "ben-shah", "2024-08-01", "2024-09-01", "breakdown"))
+    write(matched / "matches/2025/2025-002.yaml", ended_match(
+        "2025-002", "CD", "ben-shah", "2025-01-10", "2025-02-01", "breakdown"))
     p = one(matched, "rematch-pattern")
     assert (p.path, p.line) == ("matches/2025/2025-002.yaml", 10)
     assert "ben-shah has had 2 relationships end in breakdown in the last 12 months (2024-010, 2025-002)" in p.message
@@ -372,7 +378,8 @@ def records_of(matches=(), meetings=(), supporters=(), quiet: int | None = None,
     programme = {"name": "P", "supervision": {"default_interval_days": 42}, "cpd": {"target_hours_per_year": 10},
                  "competencies": [{"id": "c", "title": "C"}]}
     if quiet or waiting:
-        programme["relationships"] = {k: v for k, v in (("quiet_after_days", quiet), ("waiting_alert_days", waiting)) if v}
+        settings = (("quiet_after_days", quiet), ("waiting_alert_days", waiting))
+        programme["relationships"] = {k: v for k, v in settings if v}
     return Records(root=Path("."), by_kind={"programme": (Programme.from_data(programme, _source("programme.yaml")),),
                                             "match": tuple(matches), "meeting": tuple(meetings),
                                             "supporter": tuple(supporters)},
@@ -409,7 +416,8 @@ def test_quiet_boundary_and_the_obligation_agree(days_quiet, quiet):
     as_of = date(2025, 2, 1) + timedelta(days=days_quiet)
     assert Relationships(records, as_of).quiet(Relationships(records, as_of).of(m)) is quiet
     [o] = [o for o in obligations(records, as_of) if o.kind == QUIET_MATCH]
-    assert (o.due, o.since, o.subject, o.mentee, o.people) == (date(2025, 3, 15), date(2025, 2, 1), "m1", "DK", ("amy",))
+    assert (o.due, o.since, o.subject, o.mentee, o.people) == (
+        date(2025, 3, 15), date(2025, 2, 1), "m1", "DK", ("amy",))
     assert listed(o, as_of) is quiet
 
 
@@ -712,10 +720,9 @@ def test_export_matches_by_month_counts_people_and_endings(matched):
     assert list(rows[0]) == ["month", "referrals", "matched", "people_reached", "endings", *ENDING_REASONS]
     by_month = {row["month"]: row for row in rows}
     assert [row["month"] for row in rows] == ["2025-02", "2025-03", "2025-04", "2025-05", "2025-06"]
-    assert (by_month["2025-02"]["referrals"], by_month["2025-02"]["matched"], by_month["2025-02"]["people_reached"]) == (
-        "1", "1", "1")
-    assert (by_month["2025-03"]["people_reached"], by_month["2025-03"]["breakdown"], by_month["2025-03"]["endings"]) == (
-        "2", "1", "1")
+    february, march = by_month["2025-02"], by_month["2025-03"]
+    assert (february["referrals"], february["matched"], february["people_reached"]) == ("1", "1", "1")
+    assert (march["people_reached"], march["breakdown"], march["endings"]) == ("2", "1", "1")
     assert by_month["2025-05"]["people_reached"] == "1"  # DK's match is still running
     assert "DK" not in result.output and "ZR" not in result.output
 
