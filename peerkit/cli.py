@@ -253,6 +253,52 @@ def portfolio(supporter_id: str, records: Path | None, output: Path | None, pdf:
     click.echo(f"built {output}/index.html{made}")
 
 
+@main.command()
+@click.argument("records", type=RECORDS_DIR, required=False)
+@click.option("--period", metavar="YYYY-QN", help="A quarter, e.g. 2026-Q3.")
+@click.option("--year", "year_", type=click.IntRange(1900, 9999), metavar="YYYY", help="A calendar year.")
+@click.option("--from", "start", type=DATE, default=None, metavar="DATE", help="First day (with --to).")
+@click.option("--to", "end", type=DATE, default=None, metavar="DATE", help="Last day (with --from).")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to write to. Default: outbox/report-PERIOD (git-ignored by init).")
+@click.option("--format", "output_format", type=click.Choice(["html", "csv", "json"]), default="html",
+              show_default=True, help="html writes report.html and report.pdf (with WeasyPrint).")
+@click.option("--pdf/--no-pdf", default=True, show_default=True, help="With --format html, also write report.pdf.")
+@click.option("--no-suppress", is_flag=True,
+              help="Show counts from 1 to 4 too, for internal use only: every page says internal.")
+def report(records: Path | None, period: str | None, year_: int | None, start: date | None, end: date | None,
+           output: Path | None, output_format: str, pdf: bool, no_suppress: bool) -> None:
+    """Write a report for funders and commissioners: one period beside the previous one.
+
+    Counts, hours and shares only: no one's name, code or id, no paths, no
+    free text. Counts from 1 to 4 show as "fewer than 5", and a total never
+    gives a hidden count back.
+
+    \b
+    Example:
+      peerkit report records/ --period 2026-Q3
+      peerkit report records/ --year 2025 --format csv -o ~/to-send
+    """
+    from .report import PeriodError, derive, period_of
+    from .reporting import write_report
+
+    try:
+        chosen = period_of(period, year_, start, end)
+    except PeriodError as exc:
+        raise click.UsageError(str(exc)) from None
+    result = _checked_or_exit(records, date.today(), "report")
+    output = output or default_output(result.records.root, "outbox") / f"report-{chosen.name.replace(' ', '')}"
+    _output_allowed(output, result.records.root)
+    try:
+        written = write_report(derive(result.records, chosen, suppress=not no_suppress), output, output_format,
+                               make_pdf=pdf)
+    except OSError as exc:
+        raise Failed(f"cannot write {output}: {exc.strerror or exc}; choose a folder you can write to") from None
+    for warning in written.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"wrote {', '.join(f'{output}/{name}' for name in written.files)}")
+
+
 # --- coordinator workflow: init, new, due, export, schema -------------------
 
 @main.command()
