@@ -639,8 +639,15 @@ def due(records: Path | None, within: int, output_format: str, as_of: date | Non
 @click.argument("kind", type=click.Choice(list(EXPORTABLE)))
 @records_argument
 @click.option("--format", "output_format", type=click.Choice(["csv"]), default="csv", show_default=True)
-@click.option("--aggregate", type=click.Choice(["month"]), default=None,
-              help="Counts and hours per month per kind, with no identifiers (not for supporters).")
+@click.option("--aggregate", type=click.Choice(["month", "quarter", "year"]), default=None,
+              help="Counts and hours per period per kind, with no identifiers (not for supporters); counts "
+                   "from 1 to 4 show as 'fewer than 5'.")
+@click.option("--from", "start", type=DATE, default=None, metavar="DATE",
+              help="With --aggregate: count records from DATE (YYYY-MM-DD).")
+@click.option("--to", "end", type=DATE, default=None, metavar="DATE",
+              help="With --aggregate: count records up to DATE, included.")
+@click.option("--no-suppress", is_flag=True,
+              help="With --aggregate: show counts from 1 to 4 too, for internal use only.")
 @click.option("--with-text", is_flag=True,
               help="Also export text typed freely into records: supervisors' names, accreditation, CPD titles "
                    "and providers.")
@@ -648,34 +655,45 @@ def due(records: Path | None, within: int, output_format: str, as_of: date | Non
               help="Also export each record's file path (file names can hold a group's topic).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write. Default: standard output.")
-def export(kind: str, records: Path | None, output_format: str, aggregate: str | None, with_text: bool,
-           with_paths: bool, output: Path | None) -> None:
+def export(kind: str, records: Path | None, output_format: str, aggregate: str | None, start: date | None,
+           end: date | None, no_suppress: bool, with_text: bool, with_paths: bool, output: Path | None) -> None:
     """Export KIND as CSV, one row per record, for funders and spreadsheets.
 
     By default only ids, dates, numbers, counts and fixed choices (and the
     supporters' names in the supporters list): --with-text adds text typed
     freely into records, --with-paths the file paths. Meetings never carry a
     mentee, topic or notes; no export carries notes or reflections. Cells a
-    spreadsheet would run as formulas start with '. --aggregate month
-    leaves out every identifier.
+    spreadsheet would run as formulas start with '. --aggregate month,
+    quarter or year leaves out every identifier and suppresses counts from
+    1 to 4 as peerkit report does; hours are "unknown" where a duration is
+    missing.
 
     \b
     Example:
       peerkit export meetings records/ --aggregate month -o meetings-by-month.csv
+      peerkit export supervision records/ --aggregate quarter --from 2025-04-01 --to 2026-03-31
       peerkit export cpd records/ --with-text > cpd.csv
     """
-    from .export import AGGREGATABLE, by_month, select, to_csv
+    from .export import AGGREGATABLE, aggregate as aggregated, select, to_csv
 
     if aggregate and kind not in AGGREGATABLE:
-        raise click.UsageError(f"--aggregate month works for {', '.join(AGGREGATABLE)}, not {kind}")
+        raise click.UsageError(f"--aggregate {aggregate} works for {', '.join(AGGREGATABLE)}, not {kind}")
     if aggregate and (with_text or with_paths):
-        raise click.UsageError("--aggregate month holds counts and hours only; leave out --with-text and --with-paths")
+        raise click.UsageError(f"--aggregate {aggregate} holds counts and hours only; leave out --with-text and "
+                               f"--with-paths")
+    if not aggregate and (start or end or no_suppress):
+        raise click.UsageError("--from, --to and --no-suppress go with --aggregate month, quarter or year")
+    if start and end and end < start:
+        raise click.UsageError(f"--to {end.isoformat()} is before --from {start.isoformat()}; swap them")
+    if kind == "matches" and (aggregate not in (None, "month") or start or end):
+        raise click.UsageError("matches aggregate by month only (people reached cannot be added up across months); "
+                               "use --aggregate month without --from and --to")
     records_found = _checked_or_exit(records, date.today(), "export").records
     if output:
         _output_allowed(output, records_found.root, folder=False)
     rows = EXPORTABLE[kind].export
     assert rows is not None, "EXPORTABLE lists only kinds with an export"
-    table = by_month(kind, records_found) if aggregate else select(
+    table = aggregated(kind, records_found, aggregate, start, end, not no_suppress) if aggregate else select(
         rows(records_found), with_text=with_text, with_paths=with_paths)
     text = to_csv(table)
     if output:

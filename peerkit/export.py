@@ -17,7 +17,8 @@ the same records are identical. What may identify someone stays behind:
   ``@``, tab or carriage return first, also after blanks or in full width) is
   written with a leading ``'``, as OWASP advises; numbers stay numbers.
 
-``--aggregate month`` goes further: counts and hours only, with no identifiers at all.
+``--aggregate month|quarter|year`` goes further: counts and hours only, with no
+identifiers at all, small counts suppressed as the report suppresses them.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import io
 import re
 import unicodedata
 from collections import defaultdict
+from datetime import date
 from typing import Iterable, Sequence
 
 from .analyse import CPD_TYPES, MEETING_KINDS, SUPERVISION_TYPES, month_key
@@ -140,36 +142,95 @@ def matches(records: Records) -> Table:
     return header, rows
 
 
-def by_month(kind: str, records: Records) -> Table:
-    """month, kind (meeting kind, supervision type or CPD type), count, hours: no identifiers.
+PERIOD_UNITS = ("month", "quarter", "year")
+FEWER = "fewer than 5"  # as the report words a suppressed count
+NOT_SHOWN = "not shown"  # hours tied to a suppressed count
+UNKNOWN = "unknown"  # hours where a duration is missing
 
-    Matches: month, referrals, matched, people_reached (distinct mentees in a running match or
-    met one-to-one that month; not to be summed across months), endings, and endings by reason.
-    """
-    if kind == "matches":
-        rows = matches_by_month(records, months_of(records))
-        header = ["month", "referrals", "matched", "people_reached", "endings", *ENDING_REASONS]
-        return header, [[row[column] for column in header] for row in rows]
+
+def period_key(day: date, unit: str) -> str:
+    """``2026-03``, ``2026-Q1`` or ``2026``: the period of ``unit`` holding ``day``."""
+    if unit == "quarter":
+        return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
+    if unit == "year":
+        return f"{day.year:04d}"
+    return month_key(day)
+
+
+def _items(kind: str, records: Records) -> tuple[list[tuple[date, str, float | None]], tuple[str, ...]]:
+    """(date, kind or type, hours or None where no duration was recorded) and the order of kinds."""
     if kind == "meetings":
-        items = [(m.date, m.kind, m.duration_minutes / 60) for m in records.meetings]
-        order = MEETING_KINDS
-    elif kind == "supervision":
-        items = [(s.date, s.type, (s.duration_minutes or 0) / 60) for s in records.supervision]
-        order = SUPERVISION_TYPES
-    elif kind == "cpd":
-        items = [(c.date, c.type, c.hours) for c in records.cpd]
-        order = CPD_TYPES
-    else:
-        raise ValueError(f"--aggregate month works for {', '.join(AGGREGATABLE)}, not {kind}")
-    counts: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0, 0.0])
+        return [(m.date, m.kind, m.duration_minutes / 60) for m in records.meetings], MEETING_KINDS
+    if kind == "supervision":
+        return [(s.date, s.type, None if s.duration_minutes is None else s.duration_minutes / 60)
+                for s in records.supervision], SUPERVISION_TYPES
+    if kind == "cpd":
+        return [(c.date, c.type, c.hours) for c in records.cpd], CPD_TYPES
+    raise ValueError(f"--aggregate works for {', '.join(AGGREGATABLE)}, not {kind}")
+
+
+def _matches_by_month(records: Records, suppress: bool) -> Table:
+    """month, referrals, matched, people_reached, endings and endings by reason, small counts suppressed.
+
+    people_reached counts distinct mentees in a running match or met one-to-one that month: not to
+    be summed across months, so matches aggregate by month only.
+    """
+    from .report import COUNT, TOTAL, Group, protect
+
+    header = ["month", "referrals", "matched", "people_reached", "endings", *ENDING_REASONS]
+    rows = []
+    for row in matches_by_month(records, months_of(records)):
+        cells = [row[column] for column in header]
+        if suppress:
+            hidden = protect(Group("endings", COUNT, tuple((r, row[r]) for r in ENDING_REASONS)))
+            hidden = {("endings" if key == TOTAL else key) for key in hidden}
+            hidden |= {c for c in ("referrals", "matched", "people_reached") if 0 < row[c] < 5}
+            cells = [FEWER if column in hidden else cell for column, cell in zip(header, cells)]
+        rows.append(cells)
+    return header, rows
+
+
+def aggregate(kind: str, records: Records, unit: str = "month", start: date | None = None, end: date | None = None,
+              suppress: bool = True) -> Table:
+    """period, kind (meeting kind, supervision type or CPD type), count, hours: no identifiers.
+
+    Only records dated ``start`` to ``end`` (both included) count. With
+    ``suppress``, each period's counts are protected as the report's are
+    (:func:`peerkit.report.protect`): 1-4 show as "fewer than 5", with the next
+    smallest count of the period when one alone would be hidden, and their
+    hours are not shown. Hours are "unknown" where a duration is missing.
+    """
+    from .report import COUNT, Group, protect
+
+    if kind == "matches":
+        return _matches_by_month(records, suppress)
+    items, order = _items(kind, records)
+    cells: dict[tuple[str, str], list[float | None]] = defaultdict(list)
     for day, sort, hours in items:
-        cell = counts[(month_key(day), sort)]
-        cell[0] += 1
-        cell[1] += hours
+        if (start is None or day >= start) and (end is None or day <= end):
+            cells[(period_key(day, unit), sort)].append(hours)
     rank = {name: i for i, name in enumerate(order)}
-    keys = sorted(counts, key=lambda k: (k[0], rank.get(k[1], len(rank)), k[1]))
+    keys = sorted(cells, key=lambda k: (k[0], rank.get(k[1], len(rank)), k[1]))
+    hidden: set[tuple[str, str]] = set()
+    for period in dict.fromkeys(p for p, _ in keys) if suppress else ():
+        parts = tuple((sort, len(cells[p, sort])) for p, sort in keys if p == period)
+        hidden |= {(period, sort) for sort in protect(Group(period, COUNT, parts))}
+    rows: list[list[object]] = []
+    for key in keys:
+        hours = cells[key]
+        if key in hidden:
+            rows.append([*key, FEWER, NOT_SHOWN])
+        else:
+            known = None if any(h is None for h in hours) else _number(sum(h or 0 for h in hours))
+            rows.append([*key, len(hours), UNKNOWN if known is None else known])
     column = "kind" if kind == "meetings" else "type"
-    return ["month", column, "count", "hours"], [[m, k, counts[m, k][0], _number(counts[m, k][1])] for m, k in keys]
+    return [unit, column, "count", "hours"], rows
+
+
+def by_month(kind: str, records: Records) -> Table:
+    """month, kind (meeting kind, supervision type or CPD type), count, hours, unsuppressed (matches: see
+    :func:`_matches_by_month`)."""
+    return aggregate(kind, records, "month", suppress=False)
 
 
 def neutralise(cell: object) -> object:
