@@ -206,9 +206,9 @@ def aggregate(kind: str, records: Records, unit: str = "month", start: date | No
         return _matches_by_month(records, suppress)
     items, order = _items(kind, records)
     cells: dict[tuple[str, str], list[float | None]] = defaultdict(list)
-    for day, sort, hours in items:
+    for day, sort, duration in items:
         if (start is None or day >= start) and (end is None or day <= end):
-            cells[(period_key(day, unit), sort)].append(hours)
+            cells[(period_key(day, unit), sort)].append(duration)
     rank = {name: i for i, name in enumerate(order)}
     keys = sorted(cells, key=lambda k: (k[0], rank.get(k[1], len(rank)), k[1]))
     hidden: set[tuple[str, str]] = set()
@@ -217,12 +217,12 @@ def aggregate(kind: str, records: Records, unit: str = "month", start: date | No
         hidden |= {(period, sort) for sort in protect(Group(period, COUNT, parts))}
     rows: list[list[object]] = []
     for key in keys:
-        hours = cells[key]
+        durations = cells[key]
         if key in hidden:
             rows.append([*key, FEWER, NOT_SHOWN])
         else:
-            known = None if any(h is None for h in hours) else _number(sum(h or 0 for h in hours))
-            rows.append([*key, len(hours), UNKNOWN if known is None else known])
+            known = None if any(h is None for h in durations) else _number(sum(h or 0 for h in durations))
+            rows.append([*key, len(durations), UNKNOWN if known is None else known])
     column = "kind" if kind == "meetings" else "type"
     return [unit, column, "count", "hours"], rows
 

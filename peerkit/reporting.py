@@ -138,7 +138,9 @@ def chart(figures: list[Figure], unit: str) -> Chart | None:
         return None
     numbers = [v.number for f in parts for v in (f.current, f.previous) if not v.suppressed and v.number]
     top = max(numbers, default=0) or 1
-    bars, labels, notes = [], [], []
+    bars: list[Bar] = []
+    labels: list[tuple[float, str]] = []
+    notes: list[tuple[float, float, str]] = []
     for i, f in enumerate(parts):
         y = 4 + i * (2 * ROW_HEIGHT + 8)
         labels.append((y + ROW_HEIGHT + 4, part_title(f.part)))

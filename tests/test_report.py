@@ -200,7 +200,7 @@ def test_no_identifier_reaches_any_format(tmp_path: Path) -> None:
 
 
 def test_the_default_output_is_under_outbox_at_the_top_of_the_repository(tmp_path: Path, monkeypatch) -> None:
-    root = make_records(tmp_path / "repo" / "records", {"supporters/amara-okafor.yaml": AMARA})
+    make_records(tmp_path / "repo" / "records", {"supporters/amara-okafor.yaml": AMARA})
     (tmp_path / "repo" / ".git").mkdir()
     monkeypatch.chdir(tmp_path / "repo")
     result = run("report", "records", "--period", "2026-Q3", "--format", "csv")
