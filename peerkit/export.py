@@ -182,9 +182,10 @@ def _matches_by_month(records: Records, suppress: bool) -> Table:
     for row in matches_by_month(records, months_of(records)):
         cells = [row[column] for column in header]
         if suppress:
-            hidden = protect(Group("endings", COUNT, tuple((r, row[r]) for r in ENDING_REASONS)))
+            hidden = protect(Group("endings", COUNT, tuple((r, int(str(row[r]))) for r in ENDING_REASONS)))
             hidden = {("endings" if key == TOTAL else key) for key in hidden}
-            hidden |= {c for c in ("referrals", "matched", "people_reached") if 0 < row[c] < 5}
+            hidden |= {c for c in ("referrals", "matched", "people_reached")
+                       if isinstance(n := row[c], int) and 0 < n < 5}
             cells = [FEWER if column in hidden else cell for column, cell in zip(header, cells)]
         rows.append(cells)
     return header, rows

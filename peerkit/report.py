@@ -130,6 +130,26 @@ def reach(records: Records, period: Period) -> list[Group]:
     return [_single("people-reached", len(codes))]
 
 
+def _goal_day(match, goal) -> date | None:
+    """When a goal counts as achieved: its last review, else the match's end."""
+    return max(goal.reviewed, default=None) or match.ended
+
+
+def matches(records: Records, period: Period) -> list[Group]:
+    """New referrals, matches started and ended, endings by reason, mentees' goals achieved."""
+    all_matches = records.of("match")
+    ended = [m for m in all_matches if m.ended and period.holds(m.ended)]
+    reasons = vocabulary("match", "ending", "reason")
+    achieved = sum(1 for m in all_matches for g in m.goals
+                   if g.status == "achieved" and (day := _goal_day(m, g)) is not None and period.holds(day))
+    return [_single("new-referrals", sum(1 for m in all_matches if period.holds(m.referred))),
+            _single("matches-started", sum(1 for m in all_matches if m.matched and period.holds(m.matched))),
+            _single("matches-ended", len(ended)),
+            Group("endings-by-reason", COUNT, tuple((r, sum(1 for m in ended if m.ending and m.ending.reason == r))
+                                                    for r in reasons)),
+            _single("goals-achieved", achieved)]
+
+
 def sessions(records: Records, period: Period) -> list[Group]:
     """Sessions delivered by kind and by setting, their hours, group meetings' attendances."""
     held = _held(records, period)
@@ -182,7 +202,7 @@ def supporters(records: Records, period: Period) -> list[Group]:
             _single("supporters-left", sum(1 for s in records.supporters if s.left and period.holds(s.left)))]
 
 
-SECTIONS = (("reach", reach), ("sessions", sessions), ("supervision", supervision),
+SECTIONS = (("reach", reach), ("matches", matches), ("sessions", sessions), ("supervision", supervision),
             ("promises", promises_and_training), ("cpd", cpd), ("supporters", supporters))
 
 

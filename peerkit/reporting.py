@@ -24,6 +24,7 @@ FORMATS = ("html", "csv", "json")
 
 SECTION_TITLES = {
     "reach": "People reached",
+    "matches": "Peer-support relationships (matches)",
     "sessions": "Peer support delivered",
     "supervision": "Supervision delivered",
     "promises": "Promises kept",
@@ -32,6 +33,11 @@ SECTION_TITLES = {
 }
 GROUP_TITLES = {
     "people-reached": "People reached (different people met one-to-one)",
+    "new-referrals": "New referrals",
+    "matches-started": "Matches started",
+    "matches-ended": "Matches ended",
+    "endings-by-reason": "Endings by reason",
+    "goals-achieved": "Mentees' goals achieved",
     "sessions-by-kind": "Sessions by kind",
     "sessions-by-setting": "Sessions by setting",
     "hours-by-kind": "Hours of peer support by kind",

@@ -219,3 +219,47 @@ def test_the_demo_report_for_its_last_full_quarter(demo: Path, tmp_path: Path) -
     again = tmp_path / "again"
     assert run("report", demo, "--period", "2026-Q3", "-o", again, "--no-pdf").exit_code == 0
     assert (again / "report.html").read_bytes() == page.encode("utf-8")
+
+
+def match(number: int, referred: str, matched: str | None = None, ended: str | None = None,
+          reason: str = "completed", achieved: int = 0) -> str:
+    goals = "".join(f"""
+          - goal: Goal {i} Sprocketnote
+            set: {matched}
+            reviewed: [{ended or matched}]
+            status: achieved""" for i in range(achieved))
+    status = "ended" if ended else "active" if matched else "waiting"
+    lines = [f'id: "2026-{number:03d}"', f'mentee: "QX-{number:04d}"', f"referred: {referred}", f"status: {status}"]
+    if matched:
+        lines += ["supporter: amara-okafor", f"matched: {matched}", "sessions_offered: 6"]
+    if goals:
+        lines += [f"goals:{goals}"]
+    if ended:
+        lines += [f"ended: {ended}", "ending:", f"  reason: {reason}", "  next_steps: Sprocketnote plan",
+                  "  signposted_to: [Gorseprovider clinic]"]
+    return "\n".join(line.replace("\n", "\n") for line in lines) + "\n"
+
+
+def test_match_figures_count_referrals_starts_endings_by_reason_and_goals_in_the_period(tmp_path: Path) -> None:
+    files = {f"matches/2026/2026-{i:03d}.yaml": text for i, text in enumerate([
+        match(1, "2026-07-01"),  # waiting: a referral
+        match(2, "2026-06-30", "2026-07-01"),  # referred before, started in
+        match(3, "2026-07-02", "2026-07-10", "2026-09-30", "completed", achieved=2),  # ended on the last day
+        match(4, "2026-01-02", "2026-02-10", "2026-08-01", "breakdown", achieved=1),
+        match(5, "2026-01-03", "2026-02-11", "2026-10-01", "completed", achieved=1),  # ended after
+    ], start=1)}
+    root = make_records(tmp_path / "records", {"supporters/amara-okafor.yaml": AMARA, **files})
+    data = report_json(root, "--period", "2026-Q3", "--no-suppress")
+    assert figure(data, "new-referrals") == 2
+    assert figure(data, "matches-started") == 2
+    assert figure(data, "matches-ended") == 2
+    assert figure(data, "endings-by-reason", "completed") == 1 and figure(data, "endings-by-reason", "breakdown") == 1
+    assert figure(data, "goals-achieved") == 3
+    assert figure(data, "new-referrals", when="previous") == 1
+    suppressed = report_json(root, "--period", "2026-Q3")
+    assert figure(suppressed, "matches-ended") == "fewer than 5"
+    out = tmp_path / "html"
+    assert run("report", root, "--period", "2026-Q3", "-o", out, "--no-suppress", "--no-pdf").exit_code == 0
+    page = (out / "report.html").read_text(encoding="utf-8")
+    for marker in ("QX-0", "Sprocketnote", "Gorseprovider", "2026-001", "amara"):
+        assert marker not in page

@@ -66,3 +66,20 @@ def test_period_options_go_with_aggregate_only(records: Path) -> None:
     assert result.exit_code == 2 and "go with --aggregate" in result.output
     backwards = run("export", "meetings", records, "--aggregate", "year", "--from", "2025-02-01", "--to", "2025-01-01")
     assert backwards.exit_code == 2 and "is before --from" in backwards.output
+
+
+def test_matches_by_month_are_suppressed_too_and_by_month_only(tmp_path: Path) -> None:
+    root = tree(tmp_path, {"matches/2025/2025-001.yaml": """
+        id: "2025-001"
+        mentee: "QX-0001"
+        referred: 2025-02-03
+        status: waiting
+    """})
+    result = run("export", "matches", root, "--aggregate", "month")
+    assert result.exit_code == 0, result.output
+    [row] = list(csv.DictReader(io.StringIO(result.output)))
+    assert (row["month"], row["referrals"], row["endings"]) == ("2025-02", "fewer than 5", "0")
+    assert run("export", "matches", root, "--aggregate", "month", "--no-suppress").output.splitlines()[1].startswith(
+        "2025-02,1,")
+    quarter = run("export", "matches", root, "--aggregate", "quarter")
+    assert quarter.exit_code == 2 and "matches aggregate by month only" in quarter.output
