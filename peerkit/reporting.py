@@ -138,12 +138,16 @@ class Table:
 
 
 def chart(figures: list[Figure], unit: str) -> Chart | None:
-    """Two bars per part (this period, the previous one); suppressed values get no bar, only words."""
+    """Two bars per part (this period, the previous one); suppressed values get no bar, only words.
+
+    None when there is nothing to compare (one part, a percentage) or no bar to draw at all."""
     parts = [f for f in figures if f.part != TOTAL]
     if len(parts) < 2 or unit == PERCENT:
         return None
     numbers = [v.number for f in parts for v in (f.current, f.previous) if not v.suppressed and v.number]
-    top = max(numbers, default=0) or 1
+    if not numbers:
+        return None  # no bar to draw: every value is hidden or 0, and the table says so
+    top = max(numbers)
     bars: list[Bar] = []
     labels: list[tuple[float, str]] = []
     notes: list[tuple[float, float, str]] = []

@@ -263,3 +263,16 @@ def test_match_figures_count_referrals_starts_endings_by_reason_and_goals_in_the
     page = (out / "report.html").read_text(encoding="utf-8")
     for marker in ("QX-0", "Sprocketnote", "Gorseprovider", "2026-001", "amara"):
         assert marker not in page
+
+
+def test_a_chart_is_drawn_only_where_it_has_a_bar(tmp_path: Path) -> None:
+    entries = [("2026-07-01", f"M-{i}", "in-house") for i in range(3)] + [("2026-07-02", "N-1", "online")]
+    root = make_records(tmp_path / "records", {"supporters/amara-okafor.yaml": AMARA, **meetings(entries)})
+    out = tmp_path / "html"
+    assert run("report", root, "--period", "2026-Q3", "-o", out, "--no-pdf").exit_code == 0
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert 'aria-label="Sessions by setting: bar chart' not in page  # every setting is fewer than 5
+    assert page.count("<svg") == 0
+    shown = tmp_path / "shown"
+    assert run("report", root, "--period", "2026-Q3", "-o", shown, "--no-pdf", "--no-suppress").exit_code == 0
+    assert 'aria-label="Sessions by setting: bar chart' in (shown / "report.html").read_text(encoding="utf-8")
