@@ -153,6 +153,76 @@ def _check_targets(paths: tuple[Path, ...]) -> tuple[Found, set[str] | None]:
     return Found(root, display, None), named
 
 
+@main.command("fmt")
+@click.argument("paths", metavar="[RECORDS | FILE...]", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--check", "check_only", is_flag=True,
+              help="Change nothing; list the files fmt would change and exit 1 if there are any.")
+@click.option("--diff", is_flag=True, help="Change nothing; show the changes as a diff.")
+def fmt_command(paths: tuple[Path, ...], check_only: bool, diff: bool) -> None:
+    """Rewrite records in canonical form, keeping every comment.
+
+    Fields in the schema's order, times and mentee codes quoted, dates as
+    YYYY-MM-DD, short lists of ids on one line, two spaces per level, one
+    newline at the end; the wording of free text and every comment are
+    kept. A file that does not load cleanly is reported and left as it was;
+    links are never followed. Running it twice changes nothing the second
+    time. Exit status: 1 when a file has errors, or with --check when a file
+    would change.
+
+    \b
+    Example:
+      peerkit fmt records/
+      peerkit fmt --check records/          # for CI and pre-commit
+      peerkit fmt --diff records/meetings/2026/2026-03-04-one-to-one-amara-okafor.yaml
+    """
+    from . import fmt
+
+    targets, notes = _fmt_targets(paths)
+    report = fmt.run(targets, write=not (check_only or diff), diff=diff)
+    for text in report.diffs:
+        click.echo(text, nl=False)
+    problems = sorted(notes + report.problems)
+    if problems:
+        click.echo(FORMATTERS["text"](problems), err=bool(diff))
+    verb = "would format" if check_only or diff else "formatted"
+    if not diff:
+        for display in report.changed:
+            click.echo(f"{verb} {display}")
+    click.echo(_fmt_summary(report, verb), err=bool(diff))
+    sys.exit(1 if report.failed or (check_only and report.changed) else 0)
+
+
+def _fmt_targets(paths: tuple[Path, ...]):
+    """The record files to format (folders walked, files taken as named) and notes on the rest."""
+    from . import fmt
+
+    if not paths:
+        found = _records(None)
+        return fmt.folder_targets(found.root, found.display)
+    targets, notes = [], []
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            more, skipped = fmt.folder_targets(path, _root_display(path))
+            targets += more
+            notes += skipped
+        elif path.is_file() or path.is_symlink():
+            found = fmt.file_target(path)
+            (targets if isinstance(found, fmt.Target) else notes).append(found)
+        else:
+            raise click.UsageError(f"'{path}' does not exist; give a records folder or record files")
+    unique = list({t.path: t for t in targets}.values())
+    return unique, notes
+
+
+def _fmt_summary(report, verb: str) -> str:
+    parts = [f"{verb} {len(report.changed)} file{'s' if len(report.changed) != 1 else ''}",
+             f"{report.unchanged} already in canonical form"]
+    if report.failed:
+        parts.append(f"{report.failed} left as {'it was' if report.failed == 1 else 'they were'} "
+                     f"(see above; peerkit check --fix fixes what is certain)")
+    return ", ".join(parts)
+
+
 def _checked_or_exit(given: Path | None, as_of: date, command: str = "build"):
     """Find the records and check them; on errors print them and exit 1, before anything is written."""
     from .check import check as run_check

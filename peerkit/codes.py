@@ -48,6 +48,7 @@ CODES: tuple[Code, ...] = (
     Code('markdown-too-deep', ERROR, 'lists or quotes in a markdown field nested more than 10 levels deep'),
     Code('no-programme', ERROR, 'there is no `programme.yaml`'),
     Code('outside-records', ERROR, 'a record file is a link to somewhere outside the records folder'),
+    Code('not-formatted', NOTE, "a file `fmt` or `check --fix` leaves as it is: a link, not a record, or one it cannot rewrite without changing its data"),
     Code('unknown-location', WARNING, 'a YAML file outside the record folders; not checked'),
     Code('skipped', NOTE, 'a file that is not `.yaml`/`.yml` among the records; not read'),
     Code('cache-unused', NOTE, '`.peerkit-cache` is a link, a file or another user\'s folder, so the cache is not used; delete it'),

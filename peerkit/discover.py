@@ -121,6 +121,11 @@ def stem(rel: str) -> str:
     return rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
+def kind_of(rel: str) -> str | None:
+    """The kind of record at ``rel`` (a POSIX path inside the records folder), or None."""
+    return _kind(rel)
+
+
 def _kind(rel: str) -> str | None:
     parts = rel.split("/")
     if len(parts) == 1:

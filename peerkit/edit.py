@@ -1,34 +1,57 @@
-"""Small in-place edits of one record file: set or add top-level fields, keep everything else.
+"""Edit one record file in place: the machinery ``fmt``, ``check --fix`` and small edits share.
 
 A coordinator's file holds comments, blank lines and a field order that
-reviewers read in diffs; rewriting it through a YAML dumper would lose them.
-So an edit here changes only the lines it must: an existing single-line
-value is replaced on its own line (a trailing comment stays), and new fields
-are inserted as a block in the schema's order, before the first field that
-follows them (and before the comments above that field), or at the end.
+reviewers read in diffs. Everything here starts from what ``check`` reads
+(peerkit's loader must read the file without a problem, so a file that does
+not parse is never touched) and libyaml's node tree, which says exactly where
+every key and value is written. Three kinds of edit are built on that:
 
-Every edit is proved before it is returned: the new text is parsed again and
-must hold exactly the old data with the changes applied, or the edit is
-refused. Writing replaces the file in one step (a temporary file renamed over
-it), only if the file has not changed since it was read.
+* **patches** (:class:`Patch`): replace the text at one key or value, as
+  written (``checked_in: 18:30`` -> ``"18:30"``); everything else stays byte
+  for byte, comments and line ends included;
+* **setting fields** (:func:`set_fields`, :func:`plan`): an existing one-line
+  value is replaced where it is (its comment stays), new fields are inserted
+  in the schema's order, before the next field and the comments above it;
+* **canonical form** (:mod:`peerkit.fmt`), which renders values with
+  :func:`render_fields`, as new fields here are.
+
+Every edit is proved before it is written: the new text is read again by
+peerkit's loader and must hold exactly the data expected, or nothing is
+written. :func:`replace_file` writes atomically (a temporary file renamed over
+the old one), only if the file still holds what was read, and never through a
+link: the folders from the records folder down are opened one by one without
+following links.
 """
 
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
-from dataclasses import dataclass
+import stat
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
-from .source import Positions
+import yaml
+
+from .problems import Problem
+from .source import FieldPath, Positions
 
 SCALARS = (str, int, float, bool, date)
+_BOM = "\ufeff"
 
 
 class EditError(Exception):
     """The edit cannot be made safely; the file is left as it was."""
+
+
+class Unparsed(EditError):
+    """The file does not load cleanly (the loader's problems say why); it is never rewritten."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__(problems[0].message if problems else "the file does not load")
+        self.problems = list(problems)
 
 
 @dataclass(frozen=True)
@@ -41,154 +64,335 @@ class Edit:
     data: dict[str, Any]
 
 
-def plan(path: Path, rel: str, display: str, changes: Mapping[str, Any], order: Sequence[str]) -> Edit:
-    """The edit of ``path`` that sets ``changes``, parsed again and proved to change nothing else."""
+@dataclass
+class Parsed:
+    """One record as written: its text, what ``check`` reads from it, and libyaml's nodes.
+
+    ``text`` has no byte-order mark (``bom`` says whether there was one);
+    ``newline`` is the file's line end. Node marks count lines and columns
+    in ``text`` from 0.
+    """
+
+    display: str
+    raw: bytes
+    text: str
+    bom: bool
+    newline: str
+    data: dict[str, Any]
+    positions: Positions
+    root: yaml.MappingNode
+
+    def encode(self, text: str) -> bytes:
+        """``text`` (LF line ends) as this file writes it: its byte-order mark and line ends kept."""
+        if self.newline != "\n":
+            text = text.replace("\n", self.newline)
+        return ((_BOM if self.bom else "") + text).encode("utf-8")
+
+
+def parse(raw: bytes, rel: str, display: str) -> Parsed:
+    """Read ``raw`` as ``check`` does; raise :class:`Unparsed` with its problems unless it loads cleanly."""
     from .loader import load_file
 
-    old = path.read_bytes()
-    loaded = load_file(str(path), rel, display, old)
-    if not loaded.ok or not isinstance(loaded.data, dict):
-        raise EditError(f"{display} has errors; fix them first (peerkit check)")
-    text = set_fields(old.decode("utf-8"), loaded.positions, changes, order)
-    again = load_file(str(path), rel, display, text.encode("utf-8"))
-    expected = {**loaded.data, **{name: _plain(value) for name, value in changes.items()}}
-    if not again.ok or again.data != expected:
-        raise EditError(f"peerkit could not edit {display} without changing something else; edit it by hand")
-    return Edit(path, old, text, again.data)
+    loaded = load_file(display, rel, display, raw)
+    if loaded.problems or not isinstance(loaded.data, dict):
+        raise Unparsed(loaded.problems)
+    text = raw.decode("utf-8")
+    bom = text.startswith(_BOM)
+    text = text[1:] if bom else text
+    newline = "\r\n" if "\r\n" in text else "\n"
+    root = yaml.compose(text, Loader=yaml.CSafeLoader)
+    return Parsed(display, raw, text, bom, newline, loaded.data, loaded.positions, root)
 
 
-def _plain(value: Any) -> Any:
-    """``value`` as the loader reads it back: dates as ISO text, tuples as lists."""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return str(value) if isinstance(value, str) else value
+def reread(text: bytes, rel: str, display: str) -> Any:
+    """The data ``check`` would read from ``text``, or None when it has any problem."""
+    from .loader import load_file
+
+    loaded = load_file(display, rel, display, text)
+    return None if loaded.problems else loaded.data
 
 
-def set_fields(text: str, positions: Positions, changes: Mapping[str, Any], order: Sequence[str]) -> str:
+# --- where things are written ------------------------------------------------------------------
+
+Entry = tuple[FieldPath, "yaml.Node | None", yaml.Node]  # (path, key node or None for an item, value node)
+
+
+def entries(node: yaml.Node, path: FieldPath = ()) -> Iterator[Entry]:
+    """Every mapping entry and list item under ``node``, in the order they are written."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            here = path + (key.value,)
+            yield here, key, value
+            yield from entries(value, here)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, value in enumerate(node.value):
+            here = path + (index,)
+            yield here, None, value
+            yield from entries(value, here)
+
+
+def node_at(root: yaml.Node, path: FieldPath) -> tuple[yaml.Node | None, yaml.Node] | None:
+    """(key node, value node) of the entry at ``path``, or None."""
+    node: yaml.Node = root
+    key: yaml.Node | None = None
+    for step in path:
+        if isinstance(node, yaml.MappingNode) and isinstance(step, str):
+            found = next(((k, v) for k, v in node.value if k.value == step), None)
+            if found is None:
+                return None
+            key, node = found
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+            key, node = None, node.value[step]
+        else:
+            return None
+    return key, node
+
+
+# --- patches: replace what is written at one place ---------------------------------------------
+
+@dataclass(frozen=True, order=True)
+class Patch:
+    """Replace ``old`` (as written, starting at 0-based ``line``/``column``) with ``new``."""
+
+    line: int
+    column: int
+    old: str
+    new: str
+
+
+def apply_patches(text: str, patches: Sequence[Patch]) -> str:
+    """``text`` with each patch applied; refuses one whose old text is not where it says."""
+    lines = text.splitlines(keepends=True)
+    for patch in sorted(patches, reverse=True):  # from the end, so earlier columns stay right
+        if patch.line >= len(lines) or lines[patch.line][patch.column:patch.column + len(patch.old)] != patch.old:
+            raise EditError(f"line {patch.line + 1} does not hold {patch.old!r} where expected; edit it by hand")
+        current = lines[patch.line]
+        lines[patch.line] = current[:patch.column] + patch.new + current[patch.column + len(patch.old):]
+    return "".join(lines)
+
+
+def scalar_text(parsed: Parsed, node: yaml.ScalarNode) -> str | None:
+    """The scalar exactly as written, when it sits on one line; else None."""
+    start, end = node.start_mark, node.end_mark
+    if start.line != end.line:
+        return None
+    return parsed.text.splitlines()[start.line][start.column:end.column]
+
+
+# --- rendering values as peerkit writes them ---------------------------------------------------
+
+def render_fields(data: Mapping[str, Any], indent: int = 0, kind: str | None = None,
+                  at: FieldPath = ()) -> list[str]:
+    """``data`` as YAML lines (no line ends) in canonical form, indented by ``indent`` spaces.
+
+    ``kind`` and ``at`` (where ``data`` sits in the record) let the schema say
+    which values are times, codes, dates and lists of ids.
+    """
+    from .fmt import render_mapping
+
+    return [(" " * indent + line) if line else line for line in render_mapping(data, kind, at).splitlines()]
+
+
+# --- setting fields in place ------------------------------------------------------------------
+
+def set_fields(text: str, positions: Positions, changes: Mapping[str, Any], order: Sequence[str],
+               kind: str | None = None) -> str:
     """``text`` with the top-level fields in ``changes`` set.
 
     ``positions`` are the file's field positions (from the loader), ``order``
     the schema's order of top-level fields. A field already in the file must
-    be a one-line value (``status: active  # note``); others are added.
+    have a one-line value (``status: active  # note``: the comment stays);
+    others are added, in ``order``, before the first field that follows them
+    (and the comments and blank lines above it), or after the last field.
     """
     newline = "\r\n" if "\r\n" in text else "\n"
-    lines = text.splitlines(keepends=True)
-    keys = {path[0]: position for path, position in positions.items() if len(path) == 1 and isinstance(path[0], str)}
-    _refuse_flow_style(keys)
-    indent = " " * (min((column for _, column in keys.values()), default=1) - 1)
-    for name, value in changes.items():
-        if name in keys:
-            if not isinstance(value, SCALARS):
-                raise EditError(f"'{name}' is already in the file; edit it by hand")
-            line = keys[name][0]
-            _refuse_multiline(lines, line, keys)
-            lines[line - 1] = _replace_value(lines[line - 1], name, value)
-    added = {name: value for name, value in changes.items() if name not in keys}
-    if added:
-        block = [indent + row + newline for row in _dump(added).splitlines()]
-        at = _insertion_line(lines, keys, [name for name in order if name in added], order)
+    bom = text.startswith(_BOM)
+    body = text[1:] if bom else text
+    root = yaml.compose(body, Loader=yaml.CSafeLoader)
+    if not isinstance(root, yaml.MappingNode):
+        raise EditError("the file is not a mapping of fields; edit it by hand")
+    if root.flow_style:
+        raise EditError("the file is written in flow style ({...} on one line); edit it by hand")
+    lines = body.splitlines(keepends=True)
+    present = {key.value: (key, value) for key, value in root.value}
+    patches = [_replace_value(lines, name, *present[name], value, kind)
+               for name, value in changes.items() if name in present]
+    body = apply_patches(body, patches)
+    rank = {name: i for i, name in enumerate(order)}
+    indent = min((key.start_mark.column for key, _ in present.values()), default=0)
+    for name in sorted((n for n in changes if n not in present), key=lambda n: rank.get(n, len(rank))):
+        lines = body.splitlines(keepends=True)
+        block = [line + newline for line in render_fields({name: changes[name]}, indent, kind)]
+        at = _insertion_line(lines, yaml.compose(body, Loader=yaml.CSafeLoader), name, rank)
         if at == len(lines) and lines and not lines[-1].endswith(("\n", "\r")):
             lines[-1] += newline
         lines[at:at] = block
-    return "".join(lines)
+        body = "".join(lines)
+    return (_BOM if bom else "") + body
 
 
-def _refuse_flow_style(keys: Mapping[str, tuple[int, int]]) -> None:
-    lines = [line for line, _ in keys.values()]
-    if len(set(lines)) != len(lines):
-        raise EditError("the file is written in flow style ({...} on one line); edit it by hand")
+def _replace_value(lines: list[str], name: str, key: yaml.Node, value: yaml.Node, new: Any,
+                   kind: str | None) -> Patch:
+    """A patch that writes ``new`` in place of the one-line scalar ``value``."""
+    if not isinstance(new, SCALARS) or not isinstance(value, yaml.ScalarNode) or value.style in ("|", ">"):
+        raise EditError(f"'{name}' is already in the file; edit it by hand")
+    if value.start_mark.line != value.end_mark.line or value.start_mark.line != key.start_mark.line:
+        raise EditError(f"the value of '{name}' on line {key.start_mark.line + 1} runs over several lines; "
+                        f"edit it by hand")
+    line = lines[value.start_mark.line]
+    old = line[value.start_mark.column:value.end_mark.column]
+    rendered = render_fields({name: new}, 0, kind)
+    if len(rendered) != 1:
+        raise EditError(f"the new value of '{name}' takes several lines; edit it by hand")
+    return Patch(value.start_mark.line, value.start_mark.column, old, rendered[0].split(":", 1)[1].strip())
 
 
-def _refuse_multiline(lines: list[str], line: int, keys: Mapping[str, tuple[int, int]]) -> None:
-    """A value to replace must sit on its key's line: the next line is another key, a comment or blank."""
-    later = [other for other, _ in keys.values() if other > line]
-    end = min(later, default=len(lines) + 1)
-    for text in lines[line:end - 1]:
-        if text.strip() and not text.lstrip().startswith("#"):
-            raise EditError(f"the value on line {line} runs over several lines; edit it by hand")
-
-
-def _replace_value(line: str, name: str, value: Any) -> str:
-    """``name: old  # comment`` -> ``name: new  # comment``."""
-    head, colon, rest = line.partition(":")
-    if not colon or head.strip(" \t\ufeff").strip("'\"") != name:
-        raise EditError(f"could not find '{name}:' where the file says it is; edit it by hand")
-    body = rest.rstrip("\r\n")
-    ending = rest[len(body):]
-    comment = _comment(body)
-    return f"{head}: {_dump({name: value}).split(':', 1)[1].strip()}{comment}{ending}"
-
-
-def _comment(body: str) -> str:
-    """The trailing ``  # comment`` of a one-line value (with its spaces), or nothing."""
-    stripped = body.lstrip()
-    start = len(body) - len(stripped)
-    if stripped[:1] in ("'", '"'):  # a quoted value: the comment starts after its closing quote
-        quote, i = stripped[0], 1
-        while i < len(stripped):
-            if stripped[i] == "\\" and quote == '"':
-                i += 2
-                continue
-            if stripped[i] == quote:
-                if quote == "'" and stripped[i + 1:i + 2] == "'":
-                    i += 2
-                    continue
-                break
-            i += 1
-        start += i + 1
-    hash_at = next((i for i in range(start, len(body)) if body[i] == "#" and (i == 0 or body[i - 1] in " \t")), None)
-    if hash_at is None:
-        return ""
-    value_end = len(body[:hash_at].rstrip())
-    return body[value_end:]
-
-
-def _insertion_line(lines: list[str], keys: Mapping[str, tuple[int, int]], names: list[str],
-                    order: Sequence[str]) -> int:
-    """Index in ``lines`` before the first present field that comes after ``names`` in ``order``,
-    moved up above the comments and blank lines that introduce it; or the end of the file."""
-    rank = {name: i for i, name in enumerate(order)}
-    last = max(rank.get(name, len(rank)) for name in names)
-    after = [line for name, (line, _) in keys.items() if rank.get(name, len(rank)) > last]
+def _insertion_line(lines: list[str], root: yaml.MappingNode, name: str, rank: Mapping[str, int]) -> int:
+    """Index in ``lines`` before the first field that comes after ``name`` in the schema,
+    moved up above the comments and blank lines that introduce it; or after the last field."""
+    mine = rank.get(name, len(rank))
+    after = [key.start_mark.line for key, _ in root.value if rank.get(key.value, len(rank)) > mine]
     if not after:
         return _end_of_content(lines)
-    at = min(after) - 1
+    at = min(after)
     while at > 0 and (not lines[at - 1].strip() or lines[at - 1].lstrip().startswith("#")):
         at -= 1
     return at
 
 
 def _end_of_content(lines: list[str]) -> int:
-    """After the last line that is not blank (trailing blank lines stay at the end)."""
+    """After the last line that is not blank or a comment below every field."""
     at = len(lines)
-    while at > 0 and not lines[at - 1].strip():
+    while at > 0 and (not lines[at - 1].strip() or lines[at - 1].startswith("#")):
         at -= 1
     return at
 
 
-def _dump(data: Mapping[str, Any]) -> str:
-    from .new import to_yaml
+def plain(value: Any) -> Any:
+    """``value`` as the loader reads it back: dates as ISO text, tuples as lists."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return str(value) if isinstance(value, str) else value
 
-    return to_yaml(dict(data))
 
-
-def replace_file(path: Path, old: bytes, new_text: str) -> None:
-    """Write ``new_text`` over ``path`` in one step, only if it still holds ``old``."""
-    if path.is_symlink():
-        raise EditError(f"{path} is a link; edit the file it points to")
-    if path.read_bytes() != old:
-        raise EditError(f"{path} changed while peerkit was editing it; nothing was changed, try again")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def plan(path: Path, rel: str, display: str, changes: Mapping[str, Any], order: Sequence[str],
+         kind: str | None = None) -> Edit:
+    """The edit of ``path`` that sets ``changes``, read again and proved to change nothing else."""
+    old = read_record(path)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(new_text)
-        os.chmod(temporary, path.stat().st_mode & 0o7777)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
+        parsed = parse(old, rel, display)
+    except Unparsed:
+        raise EditError(f"{display} has errors; fix them first (peerkit check)") from None
+    text = set_fields(old.decode("utf-8"), parsed.positions, changes, order, kind)
+    expected = {**parsed.data, **{name: plain(value) for name, value in changes.items()}}
+    again = reread(text.encode("utf-8"), rel, display)
+    if again != expected:
+        raise EditError(f"peerkit could not edit {display} without changing something else; edit it by hand")
+    return Edit(path, old, text, again)
+
+
+# --- reading and writing without following links ----------------------------------------------
+
+MAX_BYTES = 1024 * 1024
+
+
+def read_record(path: Path) -> bytes:
+    """The bytes of a record file; refuses a link or anything but a regular file."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise EditError(f"{path} is a link; peerkit edits only real record files") from None
+        raise EditError(f"cannot read {path}: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as file:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise EditError(f"{path} is not a regular file; peerkit edits only real record files")
+        return file.read(MAX_BYTES + 1)
+
+
+def linked_part(root: Path, rel: str) -> str | None:
+    """The first part of ``rel`` (below ``root``) that is a link, or None: nothing is edited through one."""
+    here = root
+    parts = rel.split("/")
+    for depth, part in enumerate(parts, 1):
+        here = here / part
+        try:
+            if stat.S_ISLNK(os.lstat(here).st_mode):
+                return "/".join(parts[:depth])
+        except OSError:
+            return None
+    return None
+
+
+def replace_file(path: Path, old: bytes, new_text: str | bytes) -> None:
+    """Write ``new_text`` over ``path`` in one step, only if it still holds ``old``.
+
+    The folder is opened without following a link at its last step, the
+    temporary file is made inside it (``O_EXCL``, never through a link) and
+    renamed over the record, so a reader sees the old file or the new one,
+    never half of either; the record's permissions are kept.
+    """
+    payload = new_text.encode("utf-8") if isinstance(new_text, str) else new_text
+    try:
+        folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise EditError(f"cannot open the folder of {path}: {exc.strerror}") from None
+    name = path.name
+    temporary = f".{name}.peerkit-{os.getpid()}.tmp"
+    try:
+        current = _read_at(folder, name, path)
+        if current is None:
+            raise EditError(f"{path} is a link or not a regular file; peerkit edits only real record files")
+        content, mode = current
+        if content != old:
+            raise EditError(f"{path} changed while peerkit was editing it; nothing was changed, try again")
+        try:
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode & 0o7777,
+                         dir_fd=folder)
+        except FileExistsError:
+            raise EditError(f"{temporary} is in the way; delete it and try again") from None
+        try:
+            with os.fdopen(fd, "wb") as out:
+                os.fchmod(out.fileno(), mode & 0o7777)  # as the record was, whatever the umask
+                out.write(payload)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
+        except BaseException:
+            try:
+                os.unlink(temporary, dir_fd=folder)
+            except OSError:
+                pass
+            raise
+    except OSError as exc:
+        raise EditError(f"cannot write {path}: {exc.strerror or exc}; it is as it was") from None
+    finally:
+        os.close(folder)
+
+
+def _read_at(folder: int, name: str, path: Path) -> tuple[bytes, int] | None:
+    """(content, mode) of ``name`` in ``folder``, or None for a link or a file that is not regular."""
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None
         raise
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        return file.read(MAX_BYTES + 1), info.st_mode
+
+
+@dataclass
+class Summary:
+    """What an edit pass did, for the command to report."""
+
+    changed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
