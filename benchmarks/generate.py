@@ -14,12 +14,15 @@ same shapes; the number of supporters and years of history grow with N.
 
 Output is deterministic: the same arguments give byte-identical files. Only the standard
 library is used (PyYAML is not needed to write; the YAML is emitted by hand so that
-quoting, key order and line layout are exactly what reviewers see in diffs).
+quoting, key order and line layout are exactly what reviewers see in diffs). Files are
+written in ``peerkit fmt``'s canonical form (fields in the schemas' order, short lists of
+ids on one line), so ``peerkit fmt --check`` passes on them; a test keeps the two in step.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import os
@@ -156,8 +159,8 @@ def _emit_mapping(mapping: dict[str, Any], indent: int, out: list[str]) -> None:
             out.append(f"{pad}{key}:")
             _emit_mapping(value, indent + 2, out)
         elif isinstance(value, list):
-            if not value:
-                out.append(f"{pad}{key}: []")
+            if not value or isinstance(value, FlowList):
+                out.append(f"{pad}{key}: [{', '.join(yaml_scalar(v) for v in value)}]")
                 continue
             out.append(f"{pad}{key}:")
             _emit_sequence(value, indent + 2, out)
@@ -177,11 +180,63 @@ def _emit_sequence(items: list[Any], indent: int, out: list[str]) -> None:
             out.append(f"{pad}- {yaml_scalar(item)}")
 
 
-def dump_yaml(record: dict[str, Any]) -> str:
-    """Serialise one record as YAML text with a trailing newline."""
+def dump_yaml(record: dict[str, Any], kind: str | None = None) -> str:
+    """Serialise one record as YAML text with a trailing newline (canonical when ``kind`` is given)."""
     out: list[str] = []
+    if kind is not None:
+        spec = schema_of(kind)
+        record = canonical_order(record, spec, spec.get("$defs", {}), 0)
     _emit_mapping(record, 0, out)
     return "\n".join(out) + "\n"
+
+
+# ``peerkit fmt``'s canonical form, as far as the generator needs it (peerkit/fmt.py is the reference).
+SCHEMAS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "schemas")
+FLOW_WIDTH = 80
+
+
+SCHEMA_OF_FOLDER = {"meetings": "meeting", "supervision": "supervision", "cpd": "cpd", "matches": "match"}
+
+
+class FlowList(list):
+    """A short list of ids, written on one line: ``roles: [one-to-one, group]``."""
+
+
+@functools.cache
+def schema_of(kind: str) -> dict[str, Any]:
+    """The kind's schema as peerkit reads it (``acknowledged`` added to every kind)."""
+    with open(os.path.join(SCHEMAS, f"{kind}.schema.json"), encoding="utf-8") as fh:
+        spec = json.load(fh)
+    with open(os.path.join(SCHEMAS, "acknowledged.json"), encoding="utf-8") as fh:
+        spec.setdefault("properties", {})["acknowledged"] = json.load(fh)
+    return spec
+
+
+def _resolve(spec: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    if isinstance(spec, dict) and spec.get("$ref", "").startswith("#/$defs/"):
+        return defs.get(spec["$ref"].rpartition("/")[2], {})
+    return spec if isinstance(spec, dict) else {}
+
+
+def canonical_order(value: Any, spec: dict[str, Any], defs: dict[str, Any], column: int, key: str = "") -> Any:
+    """``value`` with mappings in schema order and short id lists marked to flow."""
+    if isinstance(value, dict):
+        properties = spec.get("properties", {})
+        extra = spec.get("additionalProperties")
+        rank = {name: i for i, name in enumerate(properties)}
+        ordered = sorted(value, key=lambda k: (rank.get(k, len(rank)), list(value).index(k)))
+        return {k: canonical_order(value[k], _resolve(properties.get(k, extra if isinstance(extra, dict) else {}),
+                                                      defs), defs, column + 2, k) for k in ordered}
+    if isinstance(value, list):
+        item = spec.get("items", {})
+        is_ids = spec.get("type") == "array" and (item.get("$ref") == "#/$defs/id" or "enum" in _resolve(item, defs))
+        items = [canonical_order(v, _resolve(item, defs), defs, column + 2) for v in value]
+        if is_ids and items and all(isinstance(v, str) and not isinstance(v, Markdown) for v in items):
+            width = column - 2 + len(key) + 4 + sum(len(yaml_scalar(v)) for v in items) + 2 * (len(items) - 1)
+            if width <= FLOW_WIDTH:
+                return FlowList(items)
+        return items
+    return value
 
 
 # --------------------------------------------------------------------------------------
@@ -788,12 +843,12 @@ class Corpus:
             with open(full, "wb") as fh:
                 fh.write(payload)
 
-        put("programme.yaml", dump_yaml(self.programme).encode())
+        put("programme.yaml", dump_yaml(self.programme, "programme").encode())
         for rec in self.supporters:
-            put(f"supporters/{rec['id']}.yaml", dump_yaml(rec).encode())
+            put(f"supporters/{rec['id']}.yaml", dump_yaml(rec, "supporter").encode())
         written = 1 + len(self.supporters)
         for rel, item in self.paths():
-            put(rel, dump_yaml(item.data).encode())
+            put(rel, dump_yaml(item.data, SCHEMA_OF_FOLDER[item.kind]).encode())
             written += 1
         for rel in sorted(self.evidence):
             put(rel, self.evidence[rel])

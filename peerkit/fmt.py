@@ -49,7 +49,7 @@ from .source import FieldPath
 FLOW_WIDTH = 80  # a short list of ids goes on one line when the whole line fits in this many columns
 LINE_WIDTH = 100  # longer plain and quoted text is folded onto the next lines
 QUOTED_FIELDS = frozenset({"mentee"})  # codes YAML 1.1 misreads (NO, 012): always double-quoted
-_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _RESOLVER = yaml.resolver.Resolver()
 _STR = "tag:yaml.org,2002:str"
@@ -139,7 +139,7 @@ def find_comments(parsed: Parsed) -> Comments:
     space; libyaml's marks say where every value starts and ends.
     """
     lines = _LINE_BREAK.split(parsed.text)
-    covered = _covered(parsed.root, len(lines))
+    covered = _covered(parsed.root, lines)
     targets = _targets(parsed.root)
     found = Comments()
     pending: list[str] = []
@@ -150,7 +150,7 @@ def find_comments(parsed: Parsed) -> Comments:
             if pending:
                 path = targets[next_target][1]
                 if last_path is None:
-                    found.head = _tidy(pending)
+                    found.head = _tidy(pending, start=False)
                 else:
                     found.before[path] = _tidy(pending)
                 pending = []
@@ -166,26 +166,29 @@ def find_comments(parsed: Parsed) -> Comments:
             found.end_of_line[last_path] = (hash_at, text)
         else:
             pending.append(text)
-    found.tail = _tidy(pending, keep_last_blank=False)
+    found.tail = _tidy(pending, end=False)
     if last_path is None:  # no fields at all (cannot happen for a record): all of it is head
         found.head, found.tail = found.tail, []
     return found
 
 
-def _tidy(lines: list[str], keep_last_blank: bool = True) -> list[str]:
-    """Runs of blank lines become one; none at the start (nor at the end unless kept)."""
+def _tidy(lines: list[str], start: bool = True, end: bool = True) -> list[str]:
+    """Runs of blank lines become one; a blank line at the start or end is kept only if asked."""
     out: list[str] = []
     for line in lines:
-        if line or (out and out[-1]):
+        if line or not out or out[-1]:
             out.append(line)
-    if not keep_last_blank:
+    if not start and out and not out[0]:
+        out.pop(0)
+    if not end:
         while out and not out[-1]:
             out.pop()
-    return out
+    return out if any(out) or not out else out[:1]
 
 
-def _covered(root: yaml.Node, count: int) -> dict[int, list[tuple[int, int]]]:
+def _covered(root: yaml.Node, lines_text: list[str]) -> dict[int, list[tuple[int, int]]]:
     """Per line, the column ranges written by values (no comment can start inside one)."""
+    count = len(lines_text)
     spans: dict[int, list[tuple[int, int]]] = {}
 
     def cover(line: int, start: int, end: int) -> None:
@@ -211,7 +214,13 @@ def _covered(root: yaml.Node, count: int) -> dict[int, list[tuple[int, int]]]:
                 continue
             cover(start.line, start.column, 10 ** 9)
             first = start.line + 1
-        for line in range(first, min(end.line, count)):
+        last = min(end.line, count)
+        if node.style in ("|", ">") and not node.value.endswith("\n\n"):
+            # Blank lines after a block belong to it only when they are its content (|+ keeps them);
+            # otherwise they separate it from what follows, like any blank line.
+            while last > first and not lines_text[last - 1].strip():
+                last -= 1
+        for line in range(first, last):
             cover(line, 0, 10 ** 9)
         if end.line < count and end.column:
             cover(end.line, 0, end.column)
@@ -367,7 +376,7 @@ def _pairs(value: Mapping, node: Any) -> list[tuple[str, Any, Any]]:
 
 
 def _as_date(text: str) -> date | None:
-    """The date ``text`` names (``2025-03-04``, or YAML 1.1's ``2025-3-4``), or None."""
+    """The date ``text`` names (``2025-03-04``), or None."""
     if not _DATE.fullmatch(text):
         return None
     try:
@@ -447,7 +456,7 @@ def unified_diff(display: str, old: bytes, new: bytes) -> str:
     """``git diff``-style lines of the change formatting makes."""
     before = old.decode("utf-8", "replace").splitlines(keepends=True)
     after = new.decode("utf-8").splitlines(keepends=True)
-    lines = difflib.unified_diff(before, after, f"a/{display}", f"b/{display}")
+    lines = difflib.unified_diff(before, after, f"{display}\t(as written)", f"{display}\t(canonical)")
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
