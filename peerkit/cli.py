@@ -96,8 +96,11 @@ def main() -> None:
 @as_of_option
 @click.option("--no-cache", is_flag=True,
               help="Parse every file again instead of reusing unchanged results from RECORDS/.peerkit-cache/.")
+@click.option("--fix", is_flag=True,
+              help="First fix what is certain (quote 18:30 or NO in a text field as written, yes/no in a "
+                   "true-or-false field, a misspelt field name with one close match); say what changed.")
 def check(paths: tuple[Path, ...], output_format: str, severity: str, strict: bool, as_of: date | None,
-          no_cache: bool) -> None:
+          no_cache: bool, fix: bool) -> None:
     """Check every record in RECORDS and report every problem.
 
     RECORDS defaults to the nearest folder upwards holding programme.yaml,
@@ -112,11 +115,14 @@ def check(paths: tuple[Path, ...], output_format: str, severity: str, strict: bo
       peerkit check records/ --strict
       peerkit check records/meetings/2026/2026-03-04-one-to-one-amara-okafor.yaml
       peerkit check --severity error --format json | jq '.[].message'
+      peerkit check --fix records/
     """
     from .check import check as run_check
 
     found, named = _check_targets(paths)
     result = run_check(found.root, as_of or date.today(), found.display, use_cache=not no_cache)
+    if fix and _fix(found, paths, named, result.problems, to_stderr=output_format != "text"):
+        result = run_check(found.root, as_of or date.today(), found.display, use_cache=not no_cache)
     problems = result.problems if named is None else [p for p in result.problems if p.path in named]
     shown_problems = [p for p in problems if SEVERITIES.index(p.severity) <= SEVERITIES.index(severity)]
     text = FORMATTERS[output_format](shown_problems)
@@ -126,6 +132,35 @@ def check(paths: tuple[Path, ...], output_format: str, severity: str, strict: bo
         click.echo(summary(problems, result.files_checked if named is None else len(named)))
     failed = count(problems, ERROR) or (strict and count(problems, WARNING))
     sys.exit(1 if failed else 0)
+
+
+def _fix(found: Found, paths: tuple[Path, ...], named: set[str] | None, problems, to_stderr: bool) -> bool:
+    """Apply the certain fixes to the files whose problems may have one; print each; True if any."""
+    from . import fix as fixes, fmt
+
+    wanted = {p.path for p in problems if p.code in fixes.FIXABLE and (named is None or p.path in named)}
+    if not wanted:
+        return False
+    if named is None:
+        targets = [t for t in fmt.folder_targets(found.root, found.display)[0] if t.display in wanted]
+    else:
+        targets = [t for t in map(fmt.file_target, paths) if isinstance(t, fmt.Target)]
+        targets = [Target for Target in targets if _displayed(found, Target) in wanted]
+    made, failed = fixes.fix_targets(targets)
+    for line in [str(f) for f in made] + FORMATTERS["text"](failed).splitlines():
+        click.echo(line, err=to_stderr)
+    if made:
+        files = len({f.path for f in made})
+        click.echo(f"fixed {len(made)} problem{'s' if len(made) != 1 else ''} in {files} "
+                   f"file{'s' if files != 1 else ''}; checking again", err=to_stderr)
+    return bool(made)
+
+
+def _displayed(found: Found, target) -> str:
+    """How check names ``target``'s file (problems carry that name)."""
+    from .discover import display_path
+
+    return display_path(found.display, target.rel)
 
 
 def _check_targets(paths: tuple[Path, ...]) -> tuple[Found, set[str] | None]:

@@ -342,8 +342,8 @@ class _Builder:
             return date(value.year, value.month, value.day)
         if not isinstance(value, str):
             return value
-        written = node.style if isinstance(node, yaml.ScalarNode) else "new"
-        if _as_date(value) and ((written is None and node.tag == _TIMESTAMP) or (spec.is_date and written != "|")):
+        written = (node.style or "plain") if isinstance(node, yaml.ScalarNode) else "new"
+        if _as_date(value) and ((written == "plain" and node.tag == _TIMESTAMP) or (spec.is_date and written in ("\"", "'"))):
             return _as_date(value)  # a plain YAML date as YYYY-MM-DD; a quoted one in a date field unquoted
         if spec.is_quoted:
             return self.ss.DoubleQuotedScalarString(str(value))

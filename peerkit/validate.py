@@ -252,7 +252,7 @@ def _explained_errors(kind: str, data: Any) -> Iterator[tuple[tuple, str, str]]:
 
 
 def _guess(key: str, allowed) -> str | None:
-    guess = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+    guess = close_fields(str(key), sorted(allowed))
     return guess[0] if guess else None
 
 
@@ -287,6 +287,12 @@ def _leaf_errors(errors) -> Iterator[jsonschema.ValidationError]:
             yield from _leaf_errors(error.context)
         else:
             yield error
+
+
+def close_fields(key: str, allowed: list[str]) -> list[str]:
+    """The allowed field names close to ``key``, best first: the unknown-field message names the
+    first, and ``check --fix`` renames the field only when there is exactly one."""
+    return difflib.get_close_matches(key, allowed, n=len(allowed) or 1)
 
 
 def field_name(path) -> str:
