@@ -185,14 +185,18 @@ class Portfolio:
     practice: tuple[PracticeYear, ...]
     goals: tuple[PortfolioGoal, ...]
     relationships: PortfolioRelationships
+    built_from: str | None = None  # "commit 1a2b3c4d5e6f[, with uncommitted changes]", when the records are in git
 
     @property
     def evidence_files(self) -> tuple[str, ...]:
         return tuple(path for entry in self.cpd for path in entry.evidence)
 
 
-def portfolio_for(analysis: Analysis, supporter_id: str) -> Portfolio:
-    """Everything one supporter's portfolio shows, taken from their records only."""
+def portfolio_for(analysis: Analysis, supporter_id: str, built_from: str | None = None) -> Portfolio:
+    """Everything one supporter's portfolio shows, taken from their records only.
+
+    ``built_from`` names the commit of the records it was made from (see :mod:`peerkit.provenance`).
+    """
     summary = analysis.summaries[supporter_id]
     supporter = summary.supporter
     programme = analysis.records.programme
@@ -222,6 +226,7 @@ def portfolio_for(analysis: Analysis, supporter_id: str) -> Portfolio:
         practice=_practice(summary, as_of),
         goals=tuple(_goal(g, titles) for g in supporter.development_plan),
         relationships=_relationships(analysis, supporter_id),
+        built_from=built_from,
     )
 
 

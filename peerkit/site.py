@@ -41,6 +41,7 @@ from .pipeline import CheckResult
 from .html import asset, csp_hash, dashboard_assets, day, environment
 from .portfolio import Portfolio, portfolio_for
 from .obligations import HORIZON_DAYS, select
+from .provenance import Provenance, provenance
 from .problems import printable
 from .relationships import GOAL_STATUSES, REMATCH_MENTEE_MATCHES, REMATCH_SUPPORTER_BREAKDOWNS, relationships
 from .wording import HEADINGS, describe, when
@@ -240,11 +241,12 @@ def swap_into(out: Path, records_root: Path) -> Iterator[SiteWriter]:
 
 # --- pages ------------------------------------------------------------------
 
-def _page_context(analysis: Analysis) -> dict:
+def _page_context(analysis: Analysis, provenance: Provenance | None = None) -> dict:
     programme = analysis.records.programme
     return {"programme": programme, "as_of": analysis.as_of, "analysis": analysis, "assets": dashboard_assets(),
             "rel": relationships(analysis.records, analysis.as_of),
-            "names": {s.id: s.name for s in analysis.records.supporters}}
+            "names": {s.id: s.name for s in analysis.records.supporters},
+            "provenance": provenance}
 
 
 @dataclass(frozen=True)
@@ -266,14 +268,14 @@ def needs_attention(analysis: Analysis) -> list[tuple[str, list[AttentionItem]]]
             for kind, items in groupby(listed, key=lambda o: o.kind)]
 
 
-def render_dashboard(analysis: Analysis) -> str:
+def render_dashboard(analysis: Analysis, provenance: Provenance | None = None) -> str:
     chart = stacked_bars(analysis.meetings_per_month, list(MEETING_KINDS),
                          label=lambda key: day(date.fromisoformat(key + "-01"))[2:])
     groups = needs_attention(analysis)
     figures = relationships(analysis.records, analysis.as_of)
     endings_chart = horizontal_bars(figures.endings)
     return environment().get_template("dashboard.html").render(
-        **_page_context(analysis), attention_count=sum(len(items) for _, items in groups),
+        **_page_context(analysis, provenance), attention_count=sum(len(items) for _, items in groups),
         attention_groups=groups, horizon=HORIZON_DAYS, chart=chart, supervision_types=SUPERVISION_TYPES,
         endings_chart=endings_chart, goal_statuses=GOAL_STATUSES, rematch_mentee=REMATCH_MENTEE_MATCHES,
         rematch_breakdowns=REMATCH_SUPPORTER_BREAKDOWNS, root="", acknowledged=acknowledged_list(analysis))
@@ -285,8 +287,8 @@ def acknowledged_list(analysis: Analysis) -> list:
     return sorted(acks, key=lambda a: (a.date, a.source.display, a.index), reverse=True)
 
 
-def render_supporter_page(analysis: Analysis, supporter_id: str) -> str:
-    context = _page_context(analysis)
+def render_supporter_page(analysis: Analysis, supporter_id: str, provenance: Provenance | None = None) -> str:
+    context = _page_context(analysis, provenance)
     return environment().get_template("supporter.html").render(
         **context, s=analysis.summaries[supporter_id], matches=context["rel"].matches_of(supporter_id), root="../")
 
@@ -327,6 +329,11 @@ def _pdf_possible(wanted: bool, report: BuildReport) -> bool:
     return wanted and reason is None
 
 
+def _words(built_from: Provenance | None) -> str | None:
+    """What a portfolio says of where it comes from: the commit, never the file dates (its own types only)."""
+    return built_from.words if built_from else None
+
+
 def build_site(check: CheckResult, as_of: date, out: Path, *, make_pdf: bool = True,
                progress: Callable[[list[str]], Iterable[str]] = lambda items: items) -> BuildReport:
     """Write the dashboard, a page per supporter and every portfolio to ``out``."""
@@ -334,12 +341,13 @@ def build_site(check: CheckResult, as_of: date, out: Path, *, make_pdf: bool = T
     analysis = Analysis.of(records, as_of)
     report = BuildReport()
     make_pdf = _pdf_possible(make_pdf, report)
+    built_from = provenance(Path(records.root))  # one git log for the whole tree
     with no_gc_pauses(), swap_into(out, Path(records.root)) as writer:
-        writer.write("index.html", render_dashboard(analysis))
+        writer.write("index.html", render_dashboard(analysis, built_from))
         for supporter_id in progress(list(analysis.summaries)):
-            writer.write(f"supporters/{supporter_id}.html", render_supporter_page(analysis, supporter_id))
-            report.pdfs += write_portfolio(writer, portfolio_for(analysis, supporter_id), Path(records.root),
-                                           f"portfolios/{supporter_id}/", make_pdf)
+            writer.write(f"supporters/{supporter_id}.html", render_supporter_page(analysis, supporter_id, built_from))
+            report.pdfs += write_portfolio(writer, portfolio_for(analysis, supporter_id, _words(built_from)),
+                                           Path(records.root), f"portfolios/{supporter_id}/", make_pdf)
         report.pages = writer.count
     return report
 
@@ -353,8 +361,9 @@ def build_portfolio(check: CheckResult, as_of: date, supporter_id: str, out: Pat
         raise BuildError(f"no supporter '{supporter_id}' in the records; known ids: {known}")
     report = BuildReport()
     make_pdf = _pdf_possible(make_pdf, report)
+    built_from = _words(provenance(Path(check.records.root)))
     with swap_into(out, Path(check.records.root)) as writer:
-        report.pdfs = write_portfolio(writer, portfolio_for(analysis, supporter_id), Path(check.records.root), "",
-                                      make_pdf)
+        report.pdfs = write_portfolio(writer, portfolio_for(analysis, supporter_id, built_from),
+                                      Path(check.records.root), "", make_pdf)
         report.pages = writer.count
     return report
