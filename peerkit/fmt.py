@@ -452,6 +452,12 @@ def format_bytes(raw: bytes, rel: str, display: str, kind: str | None) -> Outcom
     return Outcome(new)
 
 
+def canonical_text(text: str, kind: str) -> str:
+    """``text`` (a record peerkit is about to write, e.g. ``peerkit new``) in canonical form."""
+    formatted = format_bytes(text.encode("utf-8"), "", "new record", kind).new
+    return formatted.decode("utf-8") if formatted is not None else text
+
+
 def unified_diff(display: str, old: bytes, new: bytes) -> str:
     """``git diff``-style lines of the change formatting makes."""
     before = old.decode("utf-8", "replace").splitlines(keepends=True)

@@ -324,6 +324,13 @@ def _lexists(folder: int, name: str) -> bool:
         return False
 
 
+def canonical_text(text: str, kind: str) -> str:
+    """The record as ``peerkit fmt`` would leave it (short lists of ids on one line), so it passes ``fmt --check``."""
+    from .fmt import canonical_text as formatted
+
+    return formatted(text, kind)
+
+
 def create(kind: str, values: dict[str, Any], root: Path, today: date) -> tuple[Path, list[Problem]]:
     """Write a new record of ``kind`` under ``root``; return its path and check's warnings about it.
 
@@ -337,7 +344,7 @@ def create(kind: str, values: dict[str, Any], root: Path, today: date) -> tuple[
         values["id"] = next_match_id(root, (values.get("referred") or today).year)
     stem, data = build(kind, values, today)
     spec = _schema(kind)
-    text = to_yaml(in_schema_order(data, spec, spec.get("$defs", {})))
+    text = canonical_text(to_yaml(in_schema_order(data, spec, spec.get("$defs", {}))), kind)
     numbered = kind not in NAMED_BY_ID
     if not numbered and _free_name(root, stem, numbered) != f"{stem}.yaml":
         _write_new(root, stem, text, numbered)  # refuses, saying the file exists

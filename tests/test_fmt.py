@@ -264,3 +264,19 @@ def test_fmt_finds_the_records_like_check(formatted, monkeypatch):
     assert output.splitlines() == ["peerkit: using the records in .. (nearest programme.yaml upwards)",
                                    "would format ../meetings/2025/2025-03-04-one-to-one-amara-okafor.yaml",
                                    "would format 1 file, 8 already in canonical form"]
+
+
+def test_init_and_new_write_canonical_records(tmp_path):
+    root = tmp_path / "ours"
+    assert run("init", root)[0] == 0
+    [example] = (root / "supporters").glob("*.yaml")
+    assert run("new", "supporter", root, "--name", "Zoë Ng", "--status", "active", "--role", "one-to-one",
+               "--role", "group", "--joined", "2025-01-01")[0] == 0
+    assert run("new", "meeting", root, "--kind", "group", "--facilitator", "zoe-ng", "--facilitator", example.stem,
+               "--setting", "in-house", "--duration", "90", "--topic", "Drop-in", "--date", "2025-03-01")[0] == 0
+    assert run("new", "supervision", root, "--supporter", "zoe-ng", "--type", "clinical", "--supervisor", "Jo Hill",
+               "--focus", "reflection", "--focus", "development", "--date", "2025-02-01")[0] == 0
+    assert run("new", "cpd", root, "--supporter", "zoe-ng", "--title", "Lone working", "--type", "workshop",
+               "--hours", "3", "--competency", "safety", "--date", "2025-02-02")[0] == 0
+    exit_code, output = run("fmt", "--check", root)
+    assert (exit_code, output.splitlines()[-1]) == (0, "would format 0 files, 6 already in canonical form")

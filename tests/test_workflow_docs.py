@@ -75,8 +75,11 @@ def test_schema_refuses_an_unknown_kind() -> None:
 
 
 def test_pre_commit_hook_definition() -> None:
-    [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    fmt, hook = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
 
+    assert (fmt["id"], fmt["entry"], fmt["language"], fmt.get("pass_filenames", True)) == (
+        "peerkit-fmt", "peerkit fmt", "python", True)  # formats the staged files it is given
+    assert fmt["files"] == hook["files"]
     assert hook["id"] == "peerkit-check"
     assert hook["entry"] == "peerkit check"
     assert hook["language"] == "python"

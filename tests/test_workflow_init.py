@@ -46,7 +46,8 @@ def test_init_git_and_editor_files(tmp_path: Path) -> None:
 
     ignored = (tmp_path / "r/.gitignore").read_text(encoding="utf-8").splitlines()
     assert "site/" in ignored and ".peerkit-cache/" in ignored
-    [hook] = yaml.safe_load((tmp_path / "r/.pre-commit-config.yaml").read_text())["repos"][0]["hooks"]
+    fmt, hook = yaml.safe_load((tmp_path / "r/.pre-commit-config.yaml").read_text())["repos"][0]["hooks"]
+    assert fmt["id"] == "peerkit-fmt" and fmt["entry"] == "peerkit fmt" and "pass_filenames" not in fmt
     assert hook["entry"] == "peerkit check ." and hook["pass_filenames"] is False
     schema = (tmp_path / "r/.schemas/supporter.schema.json").read_text(encoding="utf-8")
     assert schema == run("schema", "supporter").output

@@ -62,7 +62,7 @@ def test_new_group_meeting_lists_facilitators(root: Path) -> None:
     assert result.exit_code == 0, result.output
     path = root / "meetings/2025/2025-03-10-group-living-well.yaml"
     assert path.read_text(encoding="utf-8") == (
-        "date: 2025-03-10\nkind: group\nfacilitators:\n  - amara-okafor\n  - ben-shah\n"
+        "date: 2025-03-10\nkind: group\nfacilitators: [amara-okafor, ben-shah]\n"
         "setting: in-house\nduration_minutes: 90\ntopic: Living well\nattendance: 8\n"
     )
     check_passes(root)
@@ -100,7 +100,7 @@ def test_new_supporter_id_defaults_to_the_slug_of_the_name(root: Path) -> None:
 
     assert result.exit_code == 0, result.output
     assert (root / "supporters/zoe-ng.yaml").read_text(encoding="utf-8") == (
-        "id: zoe-ng\nname: Zoë Ng\nstatus: in-training\njoined: 2025-02-01\nroles:\n  - one-to-one\n  - telephone\n"
+        "id: zoe-ng\nname: Zoë Ng\nstatus: in-training\njoined: 2025-02-01\nroles: [one-to-one, telephone]\n"
     )
     check_passes(root)
 
@@ -118,13 +118,13 @@ def test_new_supervision_and_cpd_pass_check(root: Path) -> None:
     assert [r.exit_code for r in (supervision, group, cpd)] == [0, 0, 0]
     assert (root / "supervision/2025/2025-04-01-clinical-amara-okafor.yaml").read_text() == (
         "date: 2025-04-01\nsupporter: amara-okafor\ntype: clinical\nsupervisor: Jo Hill\n"
-        "duration_minutes: 60\nfocus:\n  - reflection\n  - development\n"
+        "duration_minutes: 60\nfocus: [reflection, development]\n"
     )
-    assert "supporters:\n  - amara-okafor\n  - ben-shah\n" in (
+    assert "supporters: [amara-okafor, ben-shah]\n" in (
         root / "supervision/2025/2025-04-02-group-supervision.yaml").read_text()
     assert (root / "cpd/amara-okafor/2025-04-10-lone-working-staying-safe.yaml").read_text() == (
         "supporter: amara-okafor\ndate: 2025-04-10\ntitle: 'Lone working: staying safe'\ntype: workshop\n"
-        "provider: Riverside Trust\nhours: 3\nmandatory: lone-working\ncompetencies:\n  - boundaries\n"
+        "provider: Riverside Trust\nhours: 3\nmandatory: lone-working\ncompetencies: [boundaries]\n"
     )
     check_passes(root)
 
