@@ -52,7 +52,8 @@ def test_readme_sample_workflow_and_hook_config_are_valid_yaml() -> None:
     workflow = next(b for b in blocks if isinstance(b, dict) and "jobs" in b)
     assert any("--format github" in step.get("run", "") for step in workflow["jobs"]["check"]["steps"])
     config = next(b for b in blocks if isinstance(b, dict) and "repos" in b)
-    assert config["repos"][0]["hooks"][0]["id"] == "peerkit-check"
+    assert [hook["id"] for hook in config["repos"][0]["hooks"]] == ["peerkit-fmt", "peerkit-check"]
+    assert any(step.get("run", "").startswith("peerkit fmt --check") for step in workflow["jobs"]["check"]["steps"])
 
 
 @pytest.mark.parametrize("kind", ["programme", "supporter", "meeting", "supervision", "cpd"])
