@@ -241,8 +241,8 @@ def _fmt_targets(paths: tuple[Path, ...]):
             targets += more
             notes += skipped
         elif path.is_file() or path.is_symlink():
-            found = fmt.file_target(path)
-            (targets if isinstance(found, fmt.Target) else notes).append(found)
+            named = fmt.file_target(path)
+            (targets if isinstance(named, fmt.Target) else notes).append(named)
         else:
             raise click.UsageError(f"'{path}' does not exist; give a records folder or record files")
     unique = list({t.path: t for t in targets}.values())

@@ -101,6 +101,8 @@ def parse(raw: bytes, rel: str, display: str) -> Parsed:
     text = text[1:] if bom else text
     newline = "\r\n" if "\r\n" in text else "\n"
     root = yaml.compose(text, Loader=yaml.CSafeLoader)
+    if not isinstance(root, yaml.MappingNode):  # the loader read a mapping, so libyaml composes one
+        raise Unparsed([])
     return Parsed(display, raw, text, bom, newline, loaded.data, loaded.positions, root)
 
 
@@ -223,7 +225,8 @@ def set_fields(text: str, positions: Positions, changes: Mapping[str, Any], orde
     for name in sorted((n for n in changes if n not in present), key=lambda n: rank.get(n, len(rank))):
         lines = body.splitlines(keepends=True)
         block = [line + newline for line in render_fields({name: changes[name]}, indent, kind)]
-        at = _insertion_line(lines, yaml.compose(body, Loader=yaml.CSafeLoader), name, rank)
+        now = yaml.compose(body, Loader=yaml.CSafeLoader)
+        at = _insertion_line(lines, now, name, rank) if isinstance(now, yaml.MappingNode) else len(lines)
         if at == len(lines) and lines and not lines[-1].endswith(("\n", "\r")):
             lines[-1] += newline
         lines[at:at] = block

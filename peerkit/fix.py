@@ -102,12 +102,14 @@ def plan_fixes(raw: bytes, rel: str, display: str, kind: str | None) -> tuple[st
     bom = text.startswith("\ufeff")
     body = text[1:] if bom else text
     root = yaml.compose(body, Loader=yaml.CSafeLoader)
+    if root is None:
+        return None
     spec = Spec.of(kind)
     traps = {(p.line - 1, p.column - 1) for p in loaded.problems if p.code == "yaml-ambiguous"}
     patches: list[Patch] = []
     fixed: list[Fixed] = []
     expected = copy.deepcopy(loaded.data)
-    for path, key, value in entries(root):
+    for path, _key, value in entries(root):
         here = _spec_at(spec, path)
         mark = value.start_mark
         if (isinstance(value, yaml.ScalarNode) and not value.style and (mark.line, mark.column) in traps

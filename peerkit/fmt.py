@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Mapping
 
 import yaml
 
@@ -194,7 +194,7 @@ def _covered(root: yaml.Node, lines_text: list[str]) -> dict[int, list[tuple[int
     def cover(line: int, start: int, end: int) -> None:
         spans.setdefault(line, []).append((start, end))
 
-    stack = [root]
+    stack: list[Any] = [root]
     while stack:
         node = stack.pop()
         if isinstance(node, yaml.MappingNode):
@@ -343,8 +343,9 @@ class _Builder:
         if not isinstance(value, str):
             return value
         written = (node.style or "plain") if isinstance(node, yaml.ScalarNode) else "new"
-        if _as_date(value) and ((written == "plain" and node.tag == _TIMESTAMP) or (spec.is_date and written in ("\"", "'"))):
-            return _as_date(value)  # a plain YAML date as YYYY-MM-DD; a quoted one in a date field unquoted
+        day = _as_date(value)
+        if day and ((written == "plain" and node.tag == _TIMESTAMP) or (spec.is_date and written in ("\"", "'"))):
+            return day  # a plain YAML date as YYYY-MM-DD; a quoted one in a date field unquoted
         if spec.is_quoted:
             return self.ss.DoubleQuotedScalarString(str(value))
         if written == "new" and "\n" in value:  # new text of several lines: a | block
@@ -571,7 +572,7 @@ def run(targets: list[Target], *, write: bool, diff: bool) -> Report:
 
     report = Report()
     for target, (raw, outcome) in zip(targets, format_all(targets)):
-        if outcome.new is None:
+        if outcome.new is None or raw is None:
             report.failed += 1
             report.problems += outcome.problems or [_cannot(target.display, outcome.reason)]
             continue

@@ -103,11 +103,10 @@ def _repository(records_root: Path) -> Path | None:
     return None
 
 
-def _git_ignores(repo: Path, target: Path, folder: bool = False) -> bool | None:
+def _git_ignores(repo: Path, target: Path) -> bool | None:
     """Whether git ignores ``target`` (which need not exist yet); None when git cannot say."""
-    asked = str(target) + ("/" if folder else "")
     try:
-        done = subprocess.run(["git", "-C", str(repo), "check-ignore", "-q", "--no-index", asked],
+        done = subprocess.run(["git", "-C", str(repo), "check-ignore", "-q", "--no-index", str(target)],
                               capture_output=True, timeout=10, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
