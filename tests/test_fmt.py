@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import problems, run, write
+from test_friction_precommit import repo  # noqa: F401 (a fixture)
 
 DEMO = Path(__file__).resolve().parents[1] / "records"
 MEETING = "meetings/2025/2025-03-04-one-to-one-amara-okafor.yaml"
@@ -272,3 +273,22 @@ def test_init_and_new_write_canonical_records(tmp_path):
                "--hours", "3", "--competency", "safety", "--date", "2025-02-02")[0] == 0
     exit_code, output = run("fmt", "--check", root)
     assert (exit_code, output.splitlines()[-1]) == (0, "would format 0 files, 6 already in canonical form")
+
+
+def test_the_pre_commit_hook_formats_staged_records_and_stops_the_commit(repo):  # noqa: F811
+    """With real git and pre-commit on a repository made by init: fmt rewrites, the commit stops,
+    adding the change lets it through."""
+    from test_friction_precommit import commit, head
+
+    root, env = repo
+    assert commit(root, env, "Start records").returncode == 0
+    before = head(root, env)
+    record = write(root / "supporters/zoe-ng.yaml", "status: active  # started in May\nname: Zoe Ng\nid: zoe-ng\n"
+                                                    "joined: 2025-01-06\nroles:\n- one-to-one\n- group\n")
+    stopped = commit(root, env, "Zoe joins")
+    said = stopped.stdout + stopped.stderr
+    assert stopped.returncode != 0 and "files were modified by this hook" in said, said
+    assert record.read_text() == ("id: zoe-ng\nname: Zoe Ng\nstatus: active  # started in May\njoined: 2025-01-06\n"
+                                  "roles: [one-to-one, group]\n")
+    assert head(root, env) == before
+    assert commit(root, env, "Zoe joins").returncode == 0

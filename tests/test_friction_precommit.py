@@ -80,7 +80,8 @@ def head(root: Path, env: dict[str, str]) -> str:
 
 def test_init_hook_without_filenames_stops_a_broken_commit(repo) -> None:
     root, env = repo
-    hook = yaml.safe_load((root / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"][0]
+    hooks = yaml.safe_load((root / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"]
+    [hook] = [h for h in hooks if h["id"] == "peerkit-check"]  # after peerkit-fmt (tests/test_fmt.py)
     assert hook["pass_filenames"] is False and hook["entry"] == "peerkit check ."
 
     first = commit(root, env, "Start records")
@@ -104,7 +105,8 @@ def test_hook_with_filenames_checks_the_staged_files(repo) -> None:
     root, env = repo
     config = root / ".pre-commit-config.yaml"
     settings = yaml.safe_load(config.read_text())
-    settings["repos"][0]["hooks"][0].update(entry="peerkit check", pass_filenames=True)
+    [check] = [h for h in settings["repos"][0]["hooks"] if h["id"] == "peerkit-check"]
+    check.update(entry="peerkit check", pass_filenames=True)
     config.write_text(yaml.safe_dump(settings, sort_keys=False))
     assert commit(root, env, "Start records").returncode == 0
 
