@@ -448,7 +448,7 @@ def format_bytes(raw: bytes, rel: str, display: str, kind: str | None) -> Outcom
     except EditError as exc:
         return Outcome(None, reason=str(exc))
     new = text.encode("utf-8")
-    if reread(new, rel, display) != parsed.data:
+    if new != raw and reread(new, rel, display) != parsed.data:  # unchanged bytes hold the same data
         return Outcome(None, reason="its canonical form would hold different data")
     return Outcome(new)
 
