@@ -127,49 +127,71 @@ class Comments:
     tail: list[str] = field(default_factory=list)
     before: dict[FieldPath, list[str]] = field(default_factory=dict)
     end_of_line: dict[FieldPath, tuple[int, str]] = field(default_factory=dict)
+    after: dict[FieldPath, list[str]] = field(default_factory=dict)  # at the end of the nested block at a path
 
     def __bool__(self) -> bool:
-        return bool(self.head or self.tail or self.before or self.end_of_line)
+        return bool(self.head or self.tail or self.before or self.end_of_line or self.after)
 
 
 def find_comments(parsed: Parsed) -> Comments:
     """Tie every comment and blank line of ``parsed`` to a field, by where it is written.
 
     A comment is any ``#`` outside a value, at the start of a line or after a
-    space; libyaml's marks say where every value starts and ends.
+    space; libyaml's marks say where every value starts and ends. Comments on
+    their own lines belong to the field below them, except a block indented
+    deeper than that field, right after a field of a nested mapping or list
+    (a commented-out last field): it stays after that field, inside its block.
     """
     lines = _LINE_BREAK.split(parsed.text)
     covered = _covered(parsed.root, lines)
     targets = _targets(parsed.root)
     found = Comments()
-    pending: list[str] = []
+    pending: list[tuple[int, str]] = []  # (column, text); text "" for a blank line
     next_target = 0
-    last_path: FieldPath | None = None
+    last: tuple[int, int, FieldPath, bool] | None = None
     for number, line in enumerate(lines):
         while next_target < len(targets) and targets[next_target][0] <= number:
+            target = targets[next_target]
             if pending:
-                path = targets[next_target][1]
-                if last_path is None:
-                    found.head = _tidy(pending, start=False)
+                if last is None:
+                    found.head = _tidy([text for _, text in pending], start=False)
                 else:
-                    found.before[path] = _tidy(pending)
+                    pending = _keep_after(found, last, target, pending)
+                    if pending:
+                        found.before[target[2]] = _tidy([text for _, text in pending])
                 pending = []
-            last_path = targets[next_target][1]
+            last = target
             next_target += 1
         hash_at = _comment_start(line, covered.get(number, ()))
         if hash_at is None:
             if not line.strip() and number not in covered:
-                pending.append("")
+                pending.append((0, ""))
             continue
         text = line[hash_at:].rstrip()
-        if line[:hash_at].strip() and last_path is not None and last_path not in found.end_of_line:
-            found.end_of_line[last_path] = (hash_at, text)
+        if line[:hash_at].strip() and last is not None and last[2] not in found.end_of_line:
+            found.end_of_line[last[2]] = (hash_at, text)
         else:
-            pending.append(text)
-    found.tail = _tidy(pending, end=False)
-    if last_path is None:  # no fields at all (cannot happen for a record): all of it is head
-        found.head, found.tail = found.tail, []
+            pending.append((hash_at, text))
+    if last is None:  # no fields at all (cannot happen for a record): all of it is head
+        found.head = _tidy([text for _, text in pending], start=False)
+    elif pending:
+        pending = _keep_after(found, last, (len(lines), 0, (), False), pending)
+        found.tail = _tidy([text for _, text in pending], end=False)
     return found
+
+
+def _keep_after(found: Comments, last: tuple[int, int, FieldPath, bool], target: tuple[int, int, FieldPath, bool],
+                pending: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Tie the comment lines of ``pending`` indented deeper than ``target`` to the end of the nested
+    block ``last`` (a one-line value) ends; return the rest, for ``target``."""
+    comments = [column for column, text in pending if text]
+    if not comments or not last[3] or len(last[2]) < 2 or min(comments) <= target[1] or min(comments) < last[1] - 2:
+        return pending
+    end = len(pending)
+    while end and not pending[end - 1][1]:
+        end -= 1
+    found.after[last[2][:-1]] = _tidy([text for _, text in pending[:end]], end=False)
+    return pending[end:]
 
 
 def _tidy(lines: list[str], start: bool = True, end: bool = True) -> list[str]:
@@ -237,11 +259,10 @@ def _comment_start(line: str, spans: Iterable[tuple[int, int]]) -> int | None:
     return None
 
 
-def _targets(root: yaml.Node) -> list[tuple[int, FieldPath]]:
-    """(line, path) of every field and list item a comment can belong to, in written order.
-
-    Items of a ``[flow, list]`` are not: a comment there belongs to the list's field.
-    """
+def _targets(root: yaml.Node) -> list[tuple[int, int, FieldPath, bool]]:
+    """(line, column, path, holds a one-line value) of every field and list item a comment can
+    belong to, in written order. Items of a ``[flow, list]`` are not: a comment there belongs to
+    the list's field."""
     inside_flow: set[FieldPath] = set()
     found = []
     for path, key, value in entries(root):
@@ -250,7 +271,10 @@ def _targets(root: yaml.Node) -> list[tuple[int, FieldPath]]:
             continue
         if getattr(value, "flow_style", False):
             inside_flow.add(path)
-        found.append(((key or value).start_mark.line, path))
+        one_line = (isinstance(value, yaml.ScalarNode) and value.style not in ("|", ">")
+                    and value.start_mark.line == value.end_mark.line)
+        mark = (key or value).start_mark
+        found.append((mark.line, mark.column, path, one_line))
     return found
 
 
@@ -291,6 +315,9 @@ class _Builder:
             here = path + (key,)
             out[self.key(key)] = self.value(value, spec, node, here, column + 2)
             self.attach(out, self.key(key), here, column, value)
+        if items:
+            last = items[-1][0]
+            self.attach_end(out, self.key(last), path + (last,), path, column)
         return out
 
     def sequence(self, values: list[tuple[Any, Any]], spec: Spec, path: FieldPath, column: int):
@@ -299,6 +326,8 @@ class _Builder:
         for index, (value, node) in enumerate(values):
             out.append(self.value(value, item, node, path + (index,), column + 2))
             self.attach(out, index, path + (index,), column, value)
+        if values:
+            self.attach_end(out, len(values) - 1, path + (len(values) - 1,), path, column)
         if self.flows(out, spec, path, column):
             out.fa.set_flow_style()
         else:
@@ -311,8 +340,9 @@ class _Builder:
             return True
         if not spec.is_id_list or any(not isinstance(i, str) or "\n" in i for i in items):
             return False
-        if any(path + (i,) in self.comments.before or path + (i,) in self.comments.end_of_line
-               for i in range(len(items))):
+        if path in self.comments.after or any(
+                path + (i,) in self.comments.before or path + (i,) in self.comments.end_of_line
+                for i in range(len(items))):
             return False
         quotes = sum(2 for i in items if isinstance(i, (self.ss.DoubleQuotedScalarString,
                                                          self.ss.SingleQuotedScalarString)))
@@ -367,6 +397,25 @@ class _Builder:
             container.ca.items.setdefault(key, [None, [], None, None])[1] = tokens
         if eol:
             container.yaml_add_eol_comment(eol[1], key, column=eol[0])
+
+    def attach_end(self, container: Any, key: Any, path: FieldPath, at: FieldPath, column: int) -> None:
+        """The comments at the end of the nested block at ``at``, after its last field ``key``."""
+        after = self.comments.after.get(at)
+        if not after:
+            return
+        value = container[key]
+        slot = 0 if isinstance(container, self.cm.CommentedSeq) else 2  # where ruamel keeps a field's own comment
+        entry = container.ca.items.setdefault(key, [None, [], None, None])
+        if isinstance(value, (dict, list, self.ss.LiteralScalarString, self.ss.FoldedScalarString)):
+            # ruamel writes lines after a one-line value only: above the last field, still in the block.
+            entry[1] = (entry[1] or []) + [self.token((line + "\n") if line else "\n", self.mark(column))
+                                           for line in after]
+            return
+        eol = self.comments.end_of_line.get(path)
+        # As ruamel reads lines after a field: one token after the value, the field's own comment first.
+        text = (eol[1] if eol else "") + "\n" + "".join(f"{' ' * column}{line}\n" if line else "\n"
+                                                      for line in after)
+        entry[slot] = self.token(text, self.mark(eol[0] if eol else 0))
 
 
 def _pairs(value: Mapping, node: Any) -> list[tuple[str, Any, Any]]:

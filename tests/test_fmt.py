@@ -155,6 +155,31 @@ def test_fmt_keeps_every_comment_and_moves_it_with_its_field(formatted):
     assert run("check", records, "--as-of", "2025-06-30")[0] == 0
 
 
+def test_a_commented_out_last_field_stays_at_the_end_of_its_block(formatted):
+    records = formatted
+    path = write(records / "supporters/ben-shah.yaml", """\
+        id: ben-shah
+        name: Ben Shah
+        status: active
+        joined: 2024-09-01
+        roles:
+          - one-to-one   # mostly
+          # - group
+        supervision:
+          supervisor: Jo Hill
+          interval_days: 30
+          # agreement_signed: 2025-01-01
+
+        notes: Telephone only.
+    """)
+    assert run("fmt", path)[0] == 0
+    assert path.read_text() == (
+        "id: ben-shah\nname: Ben Shah\nstatus: active\njoined: 2024-09-01\nroles:\n  - one-to-one   # mostly\n"
+        "  # - group\nsupervision:\n  interval_days: 30\n  supervisor: Jo Hill\n  # agreement_signed: 2025-01-01\n"
+        "\nnotes: Telephone only.\n")
+    assert run("fmt", "--check", path)[0] == 0
+
+
 def test_check_lists_the_files_it_would_change_and_changes_nothing(formatted):
     records = formatted
     write(records / MEETING, COMMENTED)

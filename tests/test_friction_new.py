@@ -125,7 +125,7 @@ def test_a_supporter_asks_joined_and_roles(root: Path) -> None:
     assert code == 0, output
     assert "'grup' is not a known role (known: group, one-to-one, online, telephone); did you mean 'group'?" in output
     assert (root / "supporters/zoe-ng.yaml").read_text() == (
-        "id: zoe-ng\nname: Zoë Ng\nstatus: in-training\njoined: 2025-01-06\nroles:\n  - one-to-one\n  - group\n")
+        "id: zoe-ng\nname: Zoë Ng\nstatus: in-training\njoined: 2025-01-06\nroles: [one-to-one, group]\n")
 
 
 def test_supervision_prefills_the_supervisor_from_the_supporters_record(root: Path) -> None:
