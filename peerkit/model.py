@@ -210,6 +210,7 @@ class Supporter:
     employment: str | None = None  # volunteer, paid, or not recorded
     arrangements: tuple[Arrangement, ...] = ()
     agreement: Agreement | None = None
+    statement: str | None = None  # their own words, for their portfolio (markdown)
 
     @classmethod
     def from_data(cls, d: dict[str, Any], source: Source) -> Supporter:
@@ -244,6 +245,7 @@ class Supporter:
             arrangements=tuple(Arrangement(a["type"], a["interval_days"], a.get("supervisor"), i)
                                for i, a in enumerate(supervision.get("arrangements", ()))),
             agreement=Agreement.from_data(supervision),
+            statement=d.get("statement"),
         )
 
     @property
@@ -381,6 +383,7 @@ class CpdEntry:
     reflection: str | None
     evidence: tuple[str, ...]
     source: Source = field(repr=False, compare=False)
+    in_portfolio: bool = True  # `portfolio: false`: the supporter keeps this entry out of their portfolio
 
     @classmethod
     def from_data(cls, d: dict[str, Any], source: Source) -> CpdEntry:
@@ -396,6 +399,7 @@ class CpdEntry:
             reflection=d.get("reflection"),
             evidence=tuple(d.get("evidence", ())),
             source=source,
+            in_portfolio=d.get("portfolio", True),
         )
 
 

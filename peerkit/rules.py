@@ -454,8 +454,8 @@ def looks_like_code(value: str) -> bool:
 
 def _free_text(record) -> Iterator[tuple[tuple, str]]:
     """(field path, text) of every free-text field where people write prose."""
-    names = {Supporter: ("notes",), Meeting: ("notes", "topic"), Supervision: ("notes",), CpdEntry: ("reflection",),
-             Match: ("notes",)}
+    names = {Supporter: ("notes", "statement"), Meeting: ("notes", "topic"), Supervision: ("notes",),
+             CpdEntry: ("reflection",), Match: ("notes",)}
     for name in names[type(record)]:
         value = getattr(record, name)
         if value:
