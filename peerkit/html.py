@@ -97,6 +97,15 @@ def month(key: str) -> str:
     return f"{first.strftime('%b')} {first.year}"
 
 
+def count(value: float, one: str, many: str | None = None) -> str:
+    """``1 activity``, ``2 activities``, ``1 hour``, ``1.5 hours``: a number with its noun in agreement.
+
+    Only exactly one is singular; hours are shown as :func:`hours` shows them.
+    """
+    shown = hours(value) if isinstance(value, float) else str(value)
+    return f"{shown} {one if shown == '1' else (many or one + 's')}"
+
+
 def csp_hash(text: str) -> str:
     """The CSP source expression that allows exactly this inline style or script."""
     import base64
@@ -115,7 +124,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(markdown=markdown_html, day=day, hours=hours, percent=percent, month=month)
+    env.filters.update(markdown=markdown_html, day=day, hours=hours, percent=percent, month=month, count=count)
     return env
 
 

@@ -13,8 +13,9 @@ and copy it in the conversion function; never pass a record through.
 
 So the portfolio holds:
 
-* their CPD, training, competencies, goals (their own files), without the
-  coordinator's notes about them;
+* their own statement, CPD, training, competencies, goals (their own files),
+  without the coordinator's notes about them; CPD entries marked
+  ``portfolio: false`` are left out whole (title, reflection, hours, evidence);
 * supervision they received, only notes with ``shared_with_supporter`` not
   false, and agreed actions only from sessions where they were the sole
   supervisee (a group session's actions may be someone else's); and, of the
@@ -24,6 +25,13 @@ So the portfolio holds:
   notes, no co-facilitators;
 * their peer support relationships as three counts (supported, completed,
   mentees' goals achieved): no match id, mentee code, goal, reason or date.
+
+It also shapes the portfolio the way an employer reads one (an HCPC CPD
+profile, NMC revalidation): a short practice summary, the last two years of
+CPD in full against the target and earlier CPD in brief, the mix of learning,
+and each competency with the evidence behind it. Everything empty is left out
+rather than printed as a dash, so a new supporter's portfolio shows what they
+have. Figures here are numbers and dates; the template words them.
 """
 
 from __future__ import annotations
@@ -31,16 +39,22 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from posixpath import basename, splitext
 
-from .analyse import SUPERVISION_TYPES, Analysis, SupporterSummary, TrainingStatus
-from .model import Accreditation, Action, CpdEntry, Goal, Supervision, Supporter
-from .promises import NOT_FOR_ROLES, REQUIRED, regularity
+from .analyse import SUPERVISION_TYPES, TRAINING_NEVER, Analysis, SupporterSummary, TrainingStatus, add_months
+from .model import Accreditation, Action, CpdEntry, Goal, Meeting, Supervision, Supporter
+from .promises import REQUIRED, regularity
 from .relationships import relationships
 
+PROFILE_YEARS = 2  # CPD in full for this many years back (an HCPC audit asks for two)
+
+# (key, label, which meetings): a supporter's practice, as counts and hours only.
 PRACTICE_ROWS = (
-    ("one-to-one, face to face", lambda m: m.kind == "one-to-one" and m.setting in ("in-house", "community")),
-    ("one-to-one, telephone or online", lambda m: m.kind == "one-to-one" and m.setting in ("telephone", "online")),
-    ("groups facilitated", lambda m: m.kind == "group"),
+    ("face-to-face", "one-to-one, face to face",
+     lambda m: m.kind == "one-to-one" and m.setting in ("in-house", "community")),
+    ("remote", "one-to-one, telephone or online",
+     lambda m: m.kind == "one-to-one" and m.setting in ("telephone", "online")),
+    ("group", "groups facilitated", lambda m: m.kind == "group"),
 )
 
 
@@ -64,17 +78,27 @@ class PortfolioPerson:
     induction_completed: date | None
     core_completed: date | None
     accreditation: PortfolioAccreditation | None
+    statement: str | None  # their own words (markdown)
 
 
 @dataclass(frozen=True)
 class PortfolioTraining:
-    """One mandatory training, as the supporter stands on it."""
+    """One mandatory training they have done, as they stand on it."""
 
     title: str
-    completed: date | None
+    completed: date
     valid_until: date | None
     status: str
     required: bool = True  # False: recommended for them (a volunteer's non-statutory training)
+
+
+@dataclass(frozen=True)
+class PortfolioEvidence:
+    """An evidence file as a CPD entry cites it: the clean path it is copied to, and
+    the name it is attached to the PDF under (unique within the portfolio)."""
+
+    path: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -88,7 +112,58 @@ class PortfolioCpd:
     hours: float
     competencies: tuple[str, ...]
     reflection: str | None
-    evidence: tuple[str, ...]
+    evidence: tuple[PortfolioEvidence, ...]
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    """One file attached to the PDF, and the CPD entries citing it, oldest first."""
+
+    path: str
+    name: str
+    cited_by: tuple[PortfolioCpd, ...]
+
+    @property
+    def date(self) -> date:
+        """The date of the first activity it evidences: the attachment's date in the PDF."""
+        return self.cited_by[0].date
+
+
+@dataclass(frozen=True)
+class CpdPeriod:
+    """Twelve months of the CPD profile (fewer when the supporter joined during them)."""
+
+    start: date
+    end: date
+    activities: int
+    hours: float
+    target: float
+    pro_rata: bool  # joined during the period: the target is scaled to the days they were there
+
+
+@dataclass(frozen=True)
+class LearningMix:
+    type: str
+    activities: int
+    hours: float
+
+
+@dataclass(frozen=True)
+class PracticeCount:
+    key: str  # one of PRACTICE_ROWS
+    label: str
+    sessions: int
+    hours: float
+
+
+@dataclass(frozen=True)
+class PracticeSummary:
+    """The short summary at the top: what they did in the profile's two years, counts only."""
+
+    delivered: tuple[PracticeCount, ...]  # only kinds they did
+    supervision_sessions: int
+    cpd_activities: int
+    cpd_hours: float
 
 
 @dataclass(frozen=True)
@@ -133,19 +208,6 @@ class SupervisionRegularity:
 
 
 @dataclass(frozen=True)
-class CompetencyEvidence:
-    title: str
-    assessed: date | None
-    cpd: tuple[PortfolioCpd, ...]
-
-
-@dataclass(frozen=True)
-class PracticeYear:
-    year: int
-    rows: tuple[tuple[str, int, float], ...]  # (label, sessions, hours)
-
-
-@dataclass(frozen=True)
 class PortfolioGoal:
     """A development-plan goal; its competency by title (or id), or None."""
 
@@ -153,6 +215,22 @@ class PortfolioGoal:
     competency: str | None
     target: date | None
     status: str
+
+
+@dataclass(frozen=True)
+class CompetencyEvidence:
+    """A competency and what supports it: an assessment, CPD (newest first), achieved goals."""
+
+    title: str
+    assessed: date | None
+    cpd: tuple[PortfolioCpd, ...]
+    goals: tuple[PortfolioGoal, ...]
+
+
+@dataclass(frozen=True)
+class PracticeYear:
+    year: int
+    rows: tuple[PracticeCount, ...]  # only kinds with sessions that year
 
 
 @dataclass(frozen=True)
@@ -172,24 +250,37 @@ class Portfolio:
     period_start: date
     period_end: date
     generated: date
-    cpd: tuple[PortfolioCpd, ...]
-    cpd_by_year: tuple[tuple[int, float, float], ...]  # (year, hours, target)
-    cpd_by_type: tuple[tuple[str, float], ...]
+    profile_start: date  # the first day of the two-year CPD profile (or joining, if later)
+    summary: PracticeSummary
+    cpd: tuple[PortfolioCpd, ...]  # newest first, without entries kept out
     cpd_total: float
     cpd_target: float
-    training: tuple[PortfolioTraining, ...]
-    competencies: tuple[CompetencyEvidence, ...]
+    cpd_periods: tuple[CpdPeriod, ...]  # newest first
+    mix: tuple[LearningMix, ...]  # the profile's two years, most hours first
+    training: tuple[PortfolioTraining, ...]  # done at least once
+    competencies: tuple[CompetencyEvidence, ...]  # evidenced ones, in the programme's order
+    competencies_total: int
     supervision: tuple[SupervisionEntry, ...]
     supervision_years: tuple[SupervisionYear, ...]
     supervision_regularity: SupervisionRegularity
     practice: tuple[PracticeYear, ...]
     goals: tuple[PortfolioGoal, ...]
     relationships: PortfolioRelationships
+    attachments: tuple[EvidenceFile, ...]  # by name
     built_from: str | None = None  # "commit 1a2b3c4d5e6f[, with uncommitted changes]", when the records are in git
 
     @property
-    def evidence_files(self) -> tuple[str, ...]:
-        return tuple(path for entry in self.cpd for path in entry.evidence)
+    def cpd_recent(self) -> tuple[PortfolioCpd, ...]:
+        return tuple(c for c in self.cpd if c.date >= self.profile_start)
+
+    @property
+    def cpd_earlier(self) -> tuple[PortfolioCpd, ...]:
+        return tuple(c for c in self.cpd if c.date < self.profile_start)
+
+    @property
+    def has_training(self) -> bool:
+        p = self.person
+        return bool(p.induction_completed or p.core_completed or p.accreditation or self.training)
 
 
 def portfolio_for(analysis: Analysis, supporter_id: str, built_from: str | None = None) -> Portfolio:
@@ -202,9 +293,15 @@ def portfolio_for(analysis: Analysis, supporter_id: str, built_from: str | None 
     programme = analysis.records.programme
     as_of = analysis.as_of
     end = min(supporter.left or as_of, as_of)
+    profile_start = max(supporter.joined, add_months(end, -12 * PROFILE_YEARS) + timedelta(days=1))
     titles = {c.id: c.title for c in programme.competencies} if programme else {}
-    own = sorted((c for c in summary.cpd if c.date <= as_of), key=lambda c: (c.date, c.title), reverse=True)
-    cpd = tuple(_cpd(entry, titles) for entry in own)
+    own = sorted((c for c in summary.cpd if c.date <= as_of and c.in_portfolio),
+                 key=lambda c: (c.date, c.title), reverse=True)
+    names = _attachment_names(path for entry in own for path in entry.evidence)
+    cpd = tuple(_cpd(entry, titles, names) for entry in own)
+    goals = tuple(_goal(g, titles) for g in supporter.development_plan)
+    supervision = _supervision(summary)
+    recent = [c for c in cpd if c.date >= profile_start]
     return Portfolio(
         programme_name=programme.name if programme else "",
         organisation=programme.organisation if programme else None,
@@ -212,20 +309,29 @@ def portfolio_for(analysis: Analysis, supporter_id: str, built_from: str | None 
         period_start=supporter.joined,
         period_end=end,
         generated=as_of,
+        profile_start=profile_start,
+        summary=PracticeSummary(
+            delivered=_practice_counts([m for m in summary.meetings if profile_start <= m.date <= end]),
+            supervision_sessions=sum(1 for s in supervision if s.date >= profile_start),
+            cpd_activities=len(recent),
+            cpd_hours=round(sum(c.hours for c in recent), 1),
+        ),
         cpd=cpd,
-        cpd_by_year=_cpd_by_year(cpd, summary.cpd_target),
-        cpd_by_type=tuple(sorted(_sum_hours(cpd, lambda c: c.type).items(), key=lambda kv: (-kv[1], kv[0]))),
         cpd_total=round(sum(c.hours for c in cpd), 1),
         cpd_target=summary.cpd_target,
-        training=tuple(_training(t) for t in summary.training
-                       if t.requirement != NOT_FOR_ROLES or t.completed is not None),
-        competencies=_competencies(analysis, summary, own, cpd),
-        supervision=_supervision(summary),
+        cpd_periods=_cpd_periods(cpd, supporter.joined, end, summary.cpd_target),
+        mix=_mix(recent),
+        # Training done at least once (required or recommended for them); never-done is not printed.
+        training=tuple(_training(t) for t in summary.training if t.status != TRAINING_NEVER),
+        competencies=_competencies(analysis, summary, own, cpd, goals),
+        competencies_total=len(titles),
+        supervision=supervision,
         supervision_years=_supervision_years(summary),
         supervision_regularity=_regularity(summary, end),
         practice=_practice(summary, as_of),
-        goals=tuple(_goal(g, titles) for g in supporter.development_plan),
+        goals=goals,
         relationships=_relationships(analysis, supporter_id),
+        attachments=_attachments(cpd),
         built_from=built_from,
     )
 
@@ -242,6 +348,7 @@ def _person(supporter: Supporter) -> PortfolioPerson:
         induction_completed=supporter.induction_completed,
         core_completed=supporter.core_completed,
         accreditation=_accreditation(supporter.accreditation) if supporter.accreditation else None,
+        statement=supporter.statement,
     )
 
 
@@ -250,11 +357,12 @@ def _accreditation(a: Accreditation) -> PortfolioAccreditation:
 
 
 def _training(t: TrainingStatus) -> PortfolioTraining:
+    assert t.completed is not None  # only training done at least once is shown
     return PortfolioTraining(title=t.training.title, completed=t.completed, valid_until=t.valid_until,
                              status=t.status, required=t.requirement == REQUIRED)
 
 
-def _cpd(entry: CpdEntry, titles: dict[str, str]) -> PortfolioCpd:
+def _cpd(entry: CpdEntry, titles: dict[str, str], names: dict[str, str]) -> PortfolioCpd:
     return PortfolioCpd(
         date=entry.date,
         title=entry.title,
@@ -263,7 +371,7 @@ def _cpd(entry: CpdEntry, titles: dict[str, str]) -> PortfolioCpd:
         hours=entry.hours,
         competencies=tuple(titles.get(cid, cid) for cid in entry.competencies),
         reflection=entry.reflection,
-        evidence=entry.evidence,
+        evidence=tuple(PortfolioEvidence(path, names[path]) for path in dict.fromkeys(entry.evidence)),
     )
 
 
@@ -276,27 +384,80 @@ def _goal(g: Goal, titles: dict[str, str]) -> PortfolioGoal:
     return PortfolioGoal(goal=g.goal, competency=competency, target=g.target, status=g.status)
 
 
-def _sum_hours(entries, key) -> dict:
-    totals: Counter = Counter()
-    for entry in entries:
-        totals[key(entry)] += entry.hours
-    return {k: round(v, 1) for k, v in totals.items()}
+# --- evidence: the files attached to the PDF ----------------------------------
+
+def _attachment_names(paths) -> dict[str, str]:
+    """A name per evidence path, unique in the portfolio: the file's own name, or, where two
+    files share one, the folders under evidence/ joined to it (shared-certificate.pdf)."""
+    paths = sorted(set(paths))
+    clashing = Counter(basename(p) for p in paths)
+    names: dict[str, str] = {}
+    for path in paths:
+        name = basename(path) if clashing[basename(path)] == 1 else "-".join(path.split("/")[1:])
+        stem, extension = splitext(name)
+        n = 1
+        while name in names.values():  # folders joined by '-' can still meet ("a-b/c" and "a/b-c")
+            n += 1
+            name = f"{stem}-{n}{extension}"
+        names[path] = name
+    return names
 
 
-def _cpd_by_year(cpd: tuple[PortfolioCpd, ...], target: float) -> tuple[tuple[int, float, float], ...]:
-    by_year = _sum_hours(cpd, lambda c: c.date.year)
-    return tuple((year, by_year[year], target) for year in sorted(by_year, reverse=True))
+def _attachments(cpd: tuple[PortfolioCpd, ...]) -> tuple[EvidenceFile, ...]:
+    """Each evidence file once, with the entries citing it (oldest first), sorted by name."""
+    citing: dict[PortfolioEvidence, list[PortfolioCpd]] = defaultdict(list)
+    for entry in sorted(cpd, key=lambda c: (c.date, c.title)):
+        for evidence in entry.evidence:
+            citing[evidence].append(entry)
+    return tuple(sorted((EvidenceFile(e.path, e.name, tuple(cited)) for e, cited in citing.items()),
+                        key=lambda f: f.name))
+
+
+# --- figures ---------------------------------------------------------------------
+
+def _cpd_periods(cpd: tuple[PortfolioCpd, ...], joined: date, end: date, target: float) -> tuple[CpdPeriod, ...]:
+    """The profile's years, newest first: twelve months each, back from ``end``, from joining at the earliest."""
+    periods = []
+    for k in range(PROFILE_YEARS):
+        last = add_months(end, -12 * k)
+        first = add_months(end, -12 * (k + 1)) + timedelta(days=1)
+        if last < joined:
+            break
+        pro_rata = first < joined
+        first = max(first, joined)
+        inside = [c for c in cpd if first <= c.date <= last]
+        days = (last - first).days + 1
+        periods.append(CpdPeriod(first, last, len(inside), round(sum(c.hours for c in inside), 1),
+                                 round(target * days / 365 * 2) / 2 if pro_rata else target, pro_rata))
+    return tuple(periods)
+
+
+def _mix(cpd: list[PortfolioCpd]) -> tuple[LearningMix, ...]:
+    activities: Counter = Counter(c.type for c in cpd)
+    hours: Counter = Counter()
+    for c in cpd:
+        hours[c.type] += c.hours
+    mix = (LearningMix(t, activities[t], round(hours[t], 1)) for t in activities)
+    return tuple(sorted(mix, key=lambda m: (-m.hours, m.type)))
 
 
 def _competencies(analysis: Analysis, summary: SupporterSummary, own: list[CpdEntry],
-                  cpd: tuple[PortfolioCpd, ...]) -> tuple[CompetencyEvidence, ...]:
-    """Each competency with the CPD evidencing it: ``own`` (records, by id) and ``cpd`` (copies) pair up."""
+                  cpd: tuple[PortfolioCpd, ...], goals: tuple[PortfolioGoal, ...]) -> tuple[CompetencyEvidence, ...]:
+    """Each competency with something behind it: ``own`` (records, by id) and ``cpd`` (copies) pair up.
+
+    Competencies with nothing yet are left out (the template says how many of all are evidenced).
+    """
     competencies = analysis.records.programme.competencies if analysis.records.programme else ()
-    return tuple(
-        CompetencyEvidence(c.title, summary.supporter.competencies_assessed.get(c.id),
-                           tuple(copy for entry, copy in zip(own, cpd) if c.id in entry.competencies))
-        for c in competencies
-    )
+    plan = list(zip(summary.supporter.development_plan, goals))
+    found = []
+    for c in competencies:
+        evidence = CompetencyEvidence(
+            c.title, summary.supporter.competencies_assessed.get(c.id),
+            tuple(copy for entry, copy in zip(own, cpd) if c.id in entry.competencies),
+            tuple(copy for goal, copy in plan if goal.competency == c.id and goal.status == "achieved"))
+        if evidence.assessed or evidence.cpd or evidence.goals:
+            found.append(evidence)
+    return tuple(found)
 
 
 def _supervision(summary: SupporterSummary) -> tuple[SupervisionEntry, ...]:
@@ -332,22 +493,23 @@ def _own_actions(s: Supervision) -> tuple[PortfolioAction, ...]:
     return tuple(_action(a) for a in s.actions) if len(s.supporters) == 1 else ()
 
 
-def _practice(summary: SupporterSummary, as_of: date) -> tuple[PracticeYear, ...]:
-    sessions: dict[int, Counter] = defaultdict(Counter)
-    minutes: dict[int, Counter] = defaultdict(Counter)
-    for m in summary.meetings:
-        if m.date > as_of:
-            continue
-        for label, belongs in PRACTICE_ROWS:
-            if belongs(m):
-                sessions[m.date.year][label] += 1
-                minutes[m.date.year][label] += m.duration_minutes
-    return tuple(
-        PracticeYear(year, tuple((label, sessions[year][label], round(minutes[year][label] / 60, 1))
-                                 for label, _ in PRACTICE_ROWS))
-        for year in sorted(sessions, reverse=True)
-    )
+def _practice_counts(meetings: list[Meeting]) -> tuple[PracticeCount, ...]:
+    """Sessions and hours of each kind of practice in ``meetings``; kinds with none are left out."""
+    rows = []
+    for key, label, belongs in PRACTICE_ROWS:
+        mine = [m for m in meetings if belongs(m)]
+        if mine:
+            rows.append(PracticeCount(key, label, len(mine), round(sum(m.duration_minutes for m in mine) / 60, 1)))
+    return tuple(rows)
 
+
+def _practice(summary: SupporterSummary, as_of: date) -> tuple[PracticeYear, ...]:
+    by_year: dict[int, list[Meeting]] = defaultdict(list)
+    for m in summary.meetings:
+        if m.date <= as_of:
+            by_year[m.date.year].append(m)
+    years = (PracticeYear(year, _practice_counts(by_year[year])) for year in sorted(by_year, reverse=True))
+    return tuple(y for y in years if y.rows)
 
 
 def _relationships(analysis: Analysis, supporter_id: str) -> PortfolioRelationships:

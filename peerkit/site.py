@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from . import evidence, pdf
 from .analyse import MEETING_KINDS, SUPERVISION_TYPES, Analysis
@@ -39,7 +39,7 @@ from .charts import horizontal_bars, stacked_bars
 from .gcpause import no_gc_pauses
 from .pipeline import CheckResult
 from .html import asset, csp_hash, dashboard_assets, day, environment
-from .portfolio import Portfolio, portfolio_for
+from .portfolio import EvidenceFile, Portfolio, portfolio_for
 from .obligations import HORIZON_DAYS, select
 from .provenance import Provenance, provenance
 from .problems import printable
@@ -105,15 +105,9 @@ class SiteWriter:
             f.write(text.encode("utf-8"))
         self.count += 1
 
-    def copy(self, source: BinaryIO, rel: str, limit: int) -> None:
-        """Copy an open file to ``rel``, refusing one that grew past ``limit`` bytes since it was checked."""
-        copied = 0
+    def write_bytes(self, rel: str, data: bytes) -> None:
         with self._open(rel) as f:
-            while chunk := source.read(1 << 20):
-                copied += len(chunk)
-                if copied > limit:
-                    raise BuildError(f"refusing to copy {rel!r}: it grew past {limit // 2**20} MiB while being copied")
-                f.write(chunk)
+            f.write(data)
 
 
 def _check_output(out: Path, records_root: Path) -> None:
@@ -293,32 +287,50 @@ def render_supporter_page(analysis: Analysis, supporter_id: str, provenance: Pro
         **context, s=analysis.summaries[supporter_id], matches=context["rel"].matches_of(supporter_id), root="../")
 
 
-def render_portfolio(portfolio: Portfolio, *, link_evidence: bool = True) -> str:
-    """The portfolio page; for the PDF, evidence is named but not linked (a PDF link is a
-    /URI action, and a PDF travels without its evidence folder)."""
+def render_portfolio(portfolio: Portfolio, *, for_pdf: bool = False, pdf_link: bool = False) -> str:
+    """The portfolio page. The page links its evidence (as downloads) and, when there is
+    one, ``portfolio.pdf``; the PDF's version names each evidence file as attached to it
+    (a link in a PDF is a /URI action, and a PDF travels without its evidence folder)."""
     css = asset("portfolio.css")
     return environment().get_template("portfolio.html").render(
-        p=portfolio, css=css, css_hash=csp_hash(css), link_evidence=link_evidence)
+        p=portfolio, css=css, css_hash=csp_hash(css), for_pdf=for_pdf, pdf_link=pdf_link)
 
 
 def write_portfolio(writer: SiteWriter, portfolio: Portfolio, records_root: Path, folder: str, make_pdf: bool) -> int:
-    """The evidence, index.html that links to it, and portfolio.pdf; returns PDFs written.
+    """The evidence, index.html that links to it, and portfolio.pdf carrying it; returns PDFs written.
 
-    Evidence is opened and checked again as ``check`` does (a hole in the check, or a file
-    changed since, stops the build) and copied to a path made from the record's clean text.
+    Each evidence file is opened and checked again as ``check`` does (a hole in the check, or a
+    file changed since, stops the build), read once, and both copied to a path made from the
+    record's clean text and attached to the PDF: what is attached is what was checked.
     """
-    root = records_root.resolve()
-    for rel in dict.fromkeys(portfolio.evidence_files):
-        try:
-            with evidence.open_evidence(root, rel) as source:
-                writer.copy(source, folder + rel, evidence.MAX_BYTES)
-        except evidence.Refused as refused:
-            raise BuildError(printable(f"{portfolio.person.name}'s portfolio: {refused.message}")) from None
-    writer.write(f"{folder}index.html", render_portfolio(portfolio))
+    attachments = [pdf.Attachment(f.name, evidence_description(f), f.date,
+                                  _read_evidence(records_root, f.path, portfolio.person.name))
+                   for f in portfolio.attachments]
+    for f, attachment in zip(portfolio.attachments, attachments):
+        writer.write_bytes(folder + f.path, attachment.data)
+    writer.write(f"{folder}index.html", render_portfolio(portfolio, pdf_link=make_pdf))
     if not make_pdf:
         return 0
-    pdf.write_pdf(render_portfolio(portfolio, link_evidence=False), writer.path(f"{folder}portfolio.pdf"))
+    pdf.write_pdf(render_portfolio(portfolio, for_pdf=True), writer.path(f"{folder}portfolio.pdf"), attachments)
     return 1
+
+
+def evidence_description(f: EvidenceFile) -> str:
+    """What an attached file is, for the PDF's attachments panel: the activities it evidences."""
+    return "Evidence for: " + "; ".join(f"{c.title} ({day(c.date)})" for c in f.cited_by)
+
+
+def _read_evidence(records_root: Path, rel: str, owner: str) -> bytes:
+    """The evidence file's bytes, read through :func:`evidence.open_evidence` (at most MAX_BYTES)."""
+    try:
+        with evidence.open_evidence(records_root.resolve(), rel) as source:
+            data = source.read(evidence.MAX_BYTES + 1)
+    except evidence.Refused as refused:
+        raise BuildError(printable(f"{owner}'s portfolio: {refused.message}")) from None
+    if len(data) > evidence.MAX_BYTES:
+        raise BuildError(printable(f"refusing to copy {rel!r}: it grew past {evidence.MAX_BYTES // 2**20} MiB "
+                                   f"while being copied"))
+    return data
 
 
 def _pdf_possible(wanted: bool, report: BuildReport) -> bool:

@@ -479,12 +479,12 @@ def test_pdf_failure_half_way_leaves_the_previous_site(tmp_path):
     script = textwrap.dedent("""
         import sys, peerkit.pdf as pdf
         real, calls = pdf.write_pdf, []
-        def flaky(html, target):
+        def flaky(html, target, *attachments):
             calls.append(target)
             if len(calls) == 2:
                 target.write_bytes(b"%PDF-1.4 half")
                 raise OSError(28, "No space left on device")
-            return real(html, target)
+            return real(html, target, *attachments)
         pdf.write_pdf = flaky
         from peerkit.cli import main
         sys.argv = ["peerkit", *sys.argv[1:]]

@@ -28,9 +28,11 @@ def pdf_text(path: Path) -> str:
 
 def test_portfolio_holds_the_supporters_own_record(site):
     html = (site / "portfolios/amara/index.html").read_text()
-    for heading in ["Training and accreditation", "Mandatory training", "Continuing professional development",
-                    "Competencies", "Supervision record", "Practice summary", "Development plan"]:
+    for heading in ["Practice summary", "Training", "Continuing professional development",
+                    "Competencies and evidence", "Supervision record", "Peer support delivered", "Development plan",
+                    "Evidence files"]:
         assert f">{heading}</h2>" in html
+    assert ">Mandatory training</h3>" in html
     for marker in AMARA_OWN:
         assert marker in html
     assert "Period covered</dt><dd>6 Jan 2025 to 30 Jun 2026" in html

@@ -25,9 +25,9 @@ def portfolios_given_to_the_template(monkeypatch, args: list[str]) -> list[objec
     seen: list[object] = []
     render = peerkit.site.render_portfolio
 
-    def spy(portfolio):
+    def spy(portfolio, **options):
         seen.append(portfolio)
-        return render(portfolio)
+        return render(portfolio, **options)
 
     monkeypatch.setattr(peerkit.site, "render_portfolio", spy)
     result = run(*args)
@@ -94,11 +94,11 @@ def test_the_walk_catches_a_record_or_raw_data_hidden_anywhere(monkeypatch, tmp_
         monkeypatch, ["portfolio", "amara", str(records), "-o", str(tmp_path / "out"), "--as-of", SAMPLE_AS_OF,
                       "--no-pdf"])
     planted = dataclasses.replace(amara, goals=(*amara.goals, Goal("a goal", None, None, "planned")),
-                                  cpd_by_type=(("course", {"raw": ["data"]}),))
+                                  mix=(("course", {"raw": ["data"]}),))
     assert sorted(not_printable(planted)) == [
-        "p.cpd_by_type[0][1]: builtins.dict",
-        "p.cpd_by_type[0][1]['raw']: builtins.list",
         f"p.goals[{len(amara.goals)}]: peerkit.model.Goal",
+        "p.mix[0][1]: builtins.dict",
+        "p.mix[0][1]['raw']: builtins.list",
     ]
 
 
