@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 WIDTH, HEIGHT = 720, 240
-LEFT, RIGHT, TOP, BOTTOM = 36, 8, 12, 40
+LEFT, RIGHT, TOP, BOTTOM = 44, 8, 12, 56  # room for three-digit ticks and two rows of labels in a phone's larger type
+LABEL_EVERY_ON_A_PHONE = 3  # a phone labels every third month (back from the last), in larger type
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Column:
     x: float  # centre, for the label
     label: str
     total: int
+    on_a_phone: bool = False  # labelled on a narrow screen too (every LABEL_EVERY_ON_A_PHONE-th month)
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class StackedBars:
     columns: list[Column]
     series: list[str]
     baseline: float
+    left: float = LEFT  # the plot's x range, for axis lines and tick labels
+    right: float = WIDTH - RIGHT
 
 
 def _nice_max(value: int) -> int:
@@ -73,7 +77,8 @@ def stacked_bars(rows: dict[str, dict[str, int]], series: list[str], label=lambd
             y -= h
             segments.append(Segment(round(x, 2), round(y, 2), round(bar_w, 2), round(h, 2), s,
                                     f"{label(key)}: {n} {name}"))
-        columns.append(Column(round(x + bar_w / 2, 2), label(key), sum(counts.values())))
+        on_a_phone = (len(rows) - 1 - i) % LABEL_EVERY_ON_A_PHONE == 0
+        columns.append(Column(round(x + bar_w / 2, 2), label(key), sum(counts.values()), on_a_phone))
     ticks = [Tick(round(baseline - plot_h * k / 4, 2), top * k // 4) for k in range(5)]
     return StackedBars(WIDTH, HEIGHT, segments, ticks, columns, series, baseline)
 

@@ -75,7 +75,49 @@
     });
   }
 
+  // Every table sits in a .table-wrap (a box that scrolls sideways, with edge shadows from the CSS):
+  // one a template did not wrap gets a box here. A box whose table is wider than it says so in a line
+  // above it, and takes keyboard focus so it can be scrolled without a mouse.
+  function wrapTables() {
+    document.querySelectorAll("main table").forEach(function (table) {
+      if (table.closest(".table-wrap")) return;
+      var wrap = document.createElement("div");
+      wrap.className = "table-wrap";
+      table.parentNode.insertBefore(wrap, table);
+      wrap.appendChild(table);
+    });
+  }
+
+  function markScrolling() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      var cue = wrap.previousElementSibling;
+      var hasCue = cue !== null && cue.classList.contains("scroll-cue");
+      if (scrolls && !hasCue) {
+        cue = document.createElement("p");
+        cue.className = "scroll-cue";
+        cue.setAttribute("aria-hidden", "true");
+        cue.textContent = "Scroll the table sideways to see every column \u2192";
+        wrap.parentNode.insertBefore(cue, wrap);
+        var table = wrap.querySelector("table");
+        var name = table && table.caption ? table.caption.textContent.trim() : "Table";
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", name + " (scrolls sideways)");
+      } else if (!scrolls && hasCue) {
+        cue.parentNode.removeChild(cue);
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+
+  wrapTables();
   document.querySelectorAll("table[data-sortable]").forEach(makeSortable);
   document.querySelectorAll("table[data-filterable]").forEach(makeFilterable);
+  markScrolling();
+  window.addEventListener("resize", markScrolling);
+  document.querySelectorAll("details").forEach(function (d) { d.addEventListener("toggle", markScrolling); });
   document.documentElement.classList.add("js");
 })();
