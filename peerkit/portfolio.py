@@ -433,8 +433,8 @@ def _cpd_periods(cpd: tuple[PortfolioCpd, ...], joined: date, end: date, target:
 
 
 def _mix(cpd: list[PortfolioCpd]) -> tuple[LearningMix, ...]:
-    activities: Counter = Counter(c.type for c in cpd)
-    hours: Counter = Counter()
+    activities = Counter(c.type for c in cpd)
+    hours: dict[str, float] = defaultdict(float)
     for c in cpd:
         hours[c.type] += c.hours
     mix = (LearningMix(t, activities[t], round(hours[t], 1)) for t in activities)

@@ -17,11 +17,10 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from browser import ARTIFACTS, chromium_page, screenshot
+from conftest import DEMO_AS_OF as AS_OF
 from peerkit.cli import main
 
 pytestmark = pytest.mark.browser
-DEMO = Path(__file__).resolve().parents[1] / "records"
-AS_OF = "2026-11-20"
 PHONE, DESKTOP = 390, 1280
 PAGES = {
     "dashboard": "index.html",
@@ -32,9 +31,9 @@ PAGES = {
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
+def site(demo, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("anywhere") / "site"
-    result = CliRunner().invoke(main, ["build", str(DEMO), "-o", str(out), "--as-of", AS_OF, "--no-pdf"])
+    result = CliRunner().invoke(main, ["build", str(demo), "-o", str(out), "--as-of", AS_OF, "--no-pdf"])
     assert result.exit_code == 0, result.output
     return out
 
@@ -105,12 +104,13 @@ def test_chart_labels_are_readable_and_apart(site, width):
     with chromium_page(width=width, height=844) as (page, console, errors):
         page.goto((site / "index.html").as_uri())
         labels = page.evaluate(CHART_LABELS)
-    small = [(l["text"], round(l["px"], 1)) for l in labels if l["px"] < 10]
+    small = [(label["text"], round(label["px"], 1)) for label in labels if label["px"] < 10]
     assert small == []
-    months = [l for l in labels if not l["text"].isdigit() or len(l["text"]) == 4]
+    months = [label for label in labels if not label["text"].isdigit() or len(label["text"]) == 4]
     assert len(months) >= 5  # still a time axis
     clashes = [(a["text"], b["text"]) for i, a in enumerate(labels) for b in labels[i + 1:]
-               if a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]]
+               if a["left"] < b["right"] and b["left"] < a["right"]
+               and a["top"] < b["bottom"] and b["top"] < a["bottom"]]
     assert clashes == []
 
 
@@ -147,7 +147,8 @@ def test_pages_print_on_a4_with_nothing_cut_off(site, name):
         hidden = page.evaluate("() => [...document.querySelectorAll('nav.site, .filter, .scroll-cue')]"
                                ".filter(e => e.getClientRects().length).length")
         page.set_viewport_size({"width": 680, "height": 1000})  # A4 less the page margins, in CSS px
-        overflowing = page.evaluate("""() => [document.documentElement, ...document.querySelectorAll('.table-wrap, table')]
+        overflowing = page.evaluate("""() => [document.documentElement,
+                                              ...document.querySelectorAll('.table-wrap, table')]
             .filter(e => e.getClientRects().length && (e.scrollWidth > e.clientWidth + 1
                                                        || e.getBoundingClientRect().right > 681))
             .map(e => e.tagName + ' ' + e.textContent.trim().slice(0, 40))""")

@@ -17,14 +17,13 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from conftest import problems, run_check, write
+from conftest import DEMO_AS_OF, SAMPLE, problems, run_check, write
+from conftest import SAMPLE_AS_OF as AS_OF
 from peerkit.cli import main
-from sample import AS_OF, FILES
 
-DEMO = Path(__file__).resolve().parents[1] / "records"
-DEMO_AS_OF = "2026-11-20"
+FILES = SAMPLE
 
-# Amara (sample.py) writes a statement; Cai is new; Dora is experienced, with CPD older than two years,
+# Amara (conftest's SAMPLE) writes a statement; Cai is new; Dora is experienced, with CPD older than two years,
 # an entry she keeps out of her portfolio, and two certificates that share a file name.
 QUALITY_FILES = {
     **FILES,
@@ -138,8 +137,8 @@ def site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def demo_site(tmp_path_factory) -> Path:
-    return build(DEMO, tmp_path_factory.mktemp("demo") / "site", as_of=DEMO_AS_OF)
+def demo_site(demo, tmp_path_factory) -> Path:
+    return build(demo, tmp_path_factory.mktemp("demo-site") / "site", as_of=DEMO_AS_OF)
 
 
 def pdf_pages(path: Path) -> list[str]:
