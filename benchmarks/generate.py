@@ -422,6 +422,7 @@ class Person:
     one_to_one_per_month: float = 1.0
     streams: int = 1
     notes: str = ""
+    statement: str = ""  # their own words, for their portfolio (paragraphs split on blank lines)
     goals: list[tuple[str, str | None, str]] = field(default_factory=list)
     employment: str | None = None
     #: supervision promised by type: (type, every days, supervisor)
@@ -494,6 +495,12 @@ def demo_people() -> list[Person]:
                         ("clinical", 91, SUPERVISORS["clinical"])),
           notes="Senior peer mentor. Co-facilitates the drop-in and the women's group.\n\n"
                 "Speaks Igbo and English; often matched with newly arrived mentees.",
+          statement="I came to peer support after my own diagnosis in 2015, when a peer mentor "
+                    "helped me through the first year. Since 2021 I have supported people one-to-one "
+                    "and co-facilitated our drop-in and women's groups.\n\n"
+                    "What I bring: **listening first**, plain explanations of treatment and clinic "
+                    "systems, and care over boundaries. I am now mentoring a newly trained peer "
+                    "supporter and would like to move into a paid peer support worker role.",
           goals=[("Mentor a newly trained peer supporter", "listening-communication", "achieved"),
                  ("Co-design a session on ageing well with HIV",
                   "long-term-conditions", "in-progress")]),
@@ -572,6 +579,9 @@ def demo_people() -> list[Person]:
         P("chiamaka-eze", "Chiamaka Eze", "in-training", date(2026, 9, 14), ("one-to-one",),
           employment="volunteer",
           notes="On the autumn 2026 core training course.",
+          statement="I am training as a peer mentor because I know how much it helps to talk to "
+                    "someone who has been there. I am working through the core course and my "
+                    "mandatory training this autumn.",
           goals=[("Complete core training and the accreditation module",
                   "listening-communication", "in-progress")]),
         P("owen-llewellyn", "Owen Llewellyn", "applicant", date(2026, 11, 2),
@@ -715,6 +725,8 @@ def supporter_record(person: Person, rng: random.Random) -> dict[str, Any]:
         rec["competencies_assessed"] = assessed
     if person.notes:
         rec["notes"] = markdown(*person.notes.split("\n\n"))
+    if person.statement:
+        rec["statement"] = markdown(*person.statement.split("\n\n"))
     return rec
 
 
@@ -1804,6 +1816,7 @@ def build_demo(seed: int) -> Corpus:
     check_demo_endings(relationships)
     add_matches(random.Random(f"{seed}:match-records"), relationships, waiting, corpus)
     inject_demo_flaws(corpus, person_by_id)
+    keep_out_of_portfolio(corpus, "amara-okafor", date(2026, 4, 17))
     return corpus
 
 
@@ -1847,6 +1860,12 @@ def check_demo_endings(relationships: list[Relationship]) -> None:
     missing = [reason for reason, _ in ENDING_ODDS + (("supporter-left", 0),) if reason not in shown]
     if missing:
         raise SystemExit(f"generate.py: the demo lost its {', '.join(missing)} ending(s) in the last year")
+
+
+def keep_out_of_portfolio(corpus: Corpus, owner: str, near: date) -> None:
+    """``portfolio: false`` on the CPD entry of ``owner`` nearest ``near``: a reflection they keep private."""
+    entries = [i for i in corpus.items if i.kind == "cpd" and i.owner == owner]
+    min(entries, key=lambda i: (abs((i.day - near).days), i.day, i.slug)).data["portfolio"] = False
 
 
 def demo_supervision_dates(rng: random.Random, person: Person) -> list[date]:

@@ -344,3 +344,13 @@ def test_the_pdf_is_tagged_with_language_and_title(site):
     assert root["/Lang"] == "en-GB"
     assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"]) is True
     assert reader.metadata.title == "Amara Okafor: development portfolio"
+
+
+def test_the_demo_shows_both_choices(demo_site):
+    """The demo programme: Amara's statement is on her portfolio, the reflection she keeps private is not,
+    and the coordinator still sees that entry on her page."""
+    page = (demo_site / "portfolios/amara-okafor/index.html").read_text(encoding="utf-8")
+    assert ">Personal statement</h2>" in page and "<strong>listening first</strong>" in page
+    assert "Chemsex awareness" not in page
+    assert "Chemsex awareness" not in pdf_text(demo_site / "portfolios/amara-okafor/portfolio.pdf")
+    assert "Chemsex awareness" in (demo_site / "supporters/amara-okafor.html").read_text(encoding="utf-8")
