@@ -89,6 +89,7 @@ QUALITY_FILES = {
         title: Privatecpdmarker course
         type: course
         hours: 4
+        mandatory: equality
         competencies: [safeguarding]
         reflection: Privatereflectionmarker.
         evidence: [evidence/dora/private.pdf]
@@ -212,8 +213,9 @@ def test_a_cpd_entry_marked_portfolio_false_stays_out(site):
     assert "private.pdf" not in PdfReader(site / "portfolios/dora/portfolio.pdf").attachments
     # Its hours are not counted either: 6 + 3 hours in all, not 13.
     assert "2 activities, 9 hours in all" in pdf_text(site / "portfolios/dora/portfolio.pdf")
-    # The coordinator still sees it.
+    # The coordinator still sees it, and the mandatory training it records still counts as done.
     assert "Privatecpdmarker" in (site / "supporters/dora.html").read_text()
+    assert "Equality and diversity 1 Mar 2026 does not expire" in pdf_text(site / "portfolios/dora/portfolio.pdf")
 
 
 def test_the_supporters_own_statement_in_markdown(site):
