@@ -83,6 +83,19 @@ def test_the_supporters_table_stacks_on_a_phone(site):
             assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE, cells.nth(i).inner_text()
         labels = cells.evaluate_all("cells => cells.slice(1).map(c => getComputedStyle(c, '::before').content)")
         assert labels[:3] == ['"Status"', '"Roles"', '"Joined"']
+        # Each cell is as tall as its label (a label of two lines runs into the next cell otherwise).
+        cramped = page.locator("#supporters-table tbody td").evaluate_all("""cells => cells.filter(td => {
+            const probe = document.createElement('span');
+            probe.textContent = td.dataset.label;
+            probe.style.cssText = 'position: absolute; visibility: hidden; width: 8.5rem; font-weight: 600';
+            td.appendChild(probe);
+            const needed = probe.getBoundingClientRect().height;
+            probe.remove();
+            const style = getComputedStyle(td);
+            const inner = td.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+            return inner + 1 < needed;
+        }).map(td => td.dataset.label)""")
+        assert cramped == []
         assert page.get_by_role("searchbox").is_visible()  # the filter still works on a phone
         page.get_by_role("searchbox").fill("paused")
         assert page.locator("#supporters-table tbody tr:visible").count() == 1
