@@ -5,9 +5,10 @@
     python benchmarks/generate.py --files N [--seed S] [--force] DIR
 
 ``--demo`` writes the realistic demo programme shipped in ``records/``: 14 supporters,
-24 months of meetings, supervision and CPD up to the fixed "as of" date 2026-11-20, clean
-except for eight deliberate best-practice warnings (see ``inject_demo_flaws`` and the
-scenario switches of ``demo_people``).
+24 months of meetings, supervision and CPD up to the fixed "as of" date 2026-11-20, venues,
+groups and the meetings planned for the next fortnight, clean except for a few deliberate
+best-practice warnings (see ``inject_demo_flaws``, the scenario switches of ``demo_people`` and
+``add_safety``).
 
 ``--files N`` writes a benchmark corpus of about N files (within a few per cent) with the
 same shapes; the number of supporters and years of history grow with N.
@@ -808,6 +809,8 @@ class Corpus:
     def __init__(self) -> None:
         self.programme: dict[str, Any] = {}
         self.supporters: list[dict[str, Any]] = []
+        self.venues: list[dict[str, Any]] = []
+        self.groups: list[dict[str, Any]] = []
         self.items: list[Item] = []
         self.evidence: dict[str, bytes] = {}
 
@@ -837,6 +840,8 @@ class Corpus:
     def count(self) -> dict[str, int]:
         """Number of files per kind."""
         counts = {"programme": 1, "supporters": len(self.supporters)}
+        if self.venues or self.groups:
+            counts.update(venues=len(self.venues), groups=len(self.groups))
         for item in self.items:
             counts[item.kind] = counts.get(item.kind, 0) + 1
         counts["evidence"] = len(self.evidence)
@@ -858,7 +863,10 @@ class Corpus:
         put("programme.yaml", dump_yaml(self.programme, "programme").encode())
         for rec in self.supporters:
             put(f"supporters/{rec['id']}.yaml", dump_yaml(rec, "supporter").encode())
-        written = 1 + len(self.supporters)
+        for folder, kind, flat in (("venues", "venue", self.venues), ("groups", "group", self.groups)):
+            for rec in flat:
+                put(f"{folder}/{rec['id']}.yaml", dump_yaml(rec, kind).encode())
+        written = 1 + len(self.supporters) + len(self.venues) + len(self.groups)
         for rel, item in self.paths():
             put(rel, dump_yaml(item.data, SCHEMA_OF_FOLDER[item.kind]).encode())
             written += 1
@@ -1817,6 +1825,7 @@ def build_demo(seed: int) -> Corpus:
     add_matches(random.Random(f"{seed}:match-records"), relationships, waiting, corpus)
     inject_demo_flaws(corpus, person_by_id)
     keep_out_of_portfolio(corpus, "amara-okafor", date(2026, 4, 17))
+    add_safety(corpus, person_by_id, seed)
     return corpus
 
 
@@ -1950,6 +1959,247 @@ def inject_demo_flaws(corpus: Corpus, people: dict[str, Person]) -> None:
 
 
 # --------------------------------------------------------------------------------------
+# Safety in the field (demo): venues, groups, debrief concerns, planned meetings
+# --------------------------------------------------------------------------------------
+
+# The order of a meeting's fields in its schema, so added fields land where a person would put them.
+def _schema_order(*path: str) -> tuple[str, ...]:
+    """The order of a meeting's fields (or of a mapping in it) in schemas/meeting.schema.json."""
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "schemas", "meeting.schema.json"),
+              encoding="utf-8") as f:
+        node = json.load(f)
+    for name in path:
+        node = node["properties"][name]
+    return tuple(node["properties"])
+
+
+MEETING_ORDER = _schema_order()
+DEBRIEF_ORDER = _schema_order("debrief")
+
+LIBRARY_LAPSED = date(2026, 9, 15)  # the library's assessment lapses here (reviewed yearly, not renewed)
+DEMO_VENUES = [
+    {"id": "positive-voices-hub", "name": "Positive Voices hub, meeting room 1", "setting": "in-house",
+     "discreet_signage": True,
+     "notes": Markdown("Our own premises: book the room in the shared calendar. A key holder is on\n"
+                       "site until 18:00; later groups need the out-of-hours procedure.\n")},
+    {"id": "canal-cafe", "name": "The Canal Cafe, back room", "setting": "community",
+     "risk_assessment": {"date": date(2026, 3, 2), "by": "Coordinator, with a peer mentor",
+                         "review_every_months": 12,
+                         "previous": [date(2024, 11, 4), date(2025, 3, 3)]},
+     "overheard": False, "discreet_signage": True,
+     "notes": Markdown("Big and airy; the seating in the back room means conversations cannot be\n"
+                       "overheard. Step-free access from the towpath.\n")},
+    {"id": "riverside-library", "name": "Riverside Library, study room 2", "setting": "community",
+     "risk_assessment": {"date": LIBRARY_LAPSED - timedelta(days=365), "by": "Coordinator",
+                         "review_every_months": 12, "previous": [date(2024, 9, 16)]},
+     "overheard": False, "discreet_signage": True,
+     "notes": Markdown("Bookable study room with a door. The yearly review is overdue: the library\n"
+                       "changed its booking rules in the autumn.\n")},
+    {"id": "st-marys-hall", "name": "St Mary's church hall, small hall", "setting": "community",
+     "risk_assessment": {"date": date(2026, 11, 2), "by": "Coordinator",
+                         "review_every_months": 12,
+                         "previous": [date(2024, 11, 12), date(2025, 11, 7)]},
+     "overheard": False, "discreet_signage": True,
+     "notes": Markdown("Used when the hub is booked. The hall's board lists us as a health\n"
+                       "discussion group, nothing more.\n")},
+    {"id": "city-hospital-cafe", "name": "City Hospital, outpatients' cafe", "setting": "community",
+     "risk_assessment": {"date": date(2026, 1, 12), "by": "Coordinator",
+                         "review_every_months": 12, "previous": [date(2025, 1, 13)]},
+     "overheard": True, "discreet_signage": True,
+     "notes": Markdown("Busy and open-plan: fine for a short hello before a clinic appointment,\n"
+                       "not for a one-to-one.\n")},
+    {"id": "northside-centre", "name": "Northside Community Centre, room 4", "setting": "community",
+     "overheard": False,
+     "notes": Markdown("New: a mentee asked to meet nearer home. The risk assessment visit is not\n"
+                       "booked yet.\n")},
+]
+DEMO_GROUPS = [
+    {"id": "drop-in", "title": "Fortnightly drop-in", "venue": "positive-voices-hub", "facilitators_needed": 2,
+     "eligibility": Markdown("Anyone living with HIV who uses the clinic; no referral needed.\n"),
+     "complaints_contact": "Programme coordinator, or the clinic's patient advice service",
+     "ground_rules": Markdown("- What is said in the group stays in the group.\n"
+                              "- One person speaks at a time; nobody has to share.\n"
+                              "- No names of people outside the group.\n"
+                              "- Respect different experiences and choices.\n")},
+    {"id": "womens-group", "title": "Monthly women's group", "venue": "positive-voices-hub",
+     "facilitators_needed": 2,
+     "eligibility": Markdown("Women living with HIV, trans women included.\n"),
+     "complaints_contact": "Programme coordinator",
+     "ground_rules": Markdown("- What is said in the group stays in the group.\n"
+                              "- Listen without judging; nobody has to share.\n"
+                              "- Children are welcome in the creche room, not in the circle.\n")},
+]
+GROUP_IDS = {"group-drop-in": "drop-in", "group-womens-group": "womens-group"}
+# The concern a debrief note shows (debriefs without notes say nothing about concerns).
+CONCERNS = {
+    "No concerns.": "none", "Went well.": "none", "Session felt positive; no follow-up needed.": "none",
+    "Talked through a difficult disclosure; supporter felt OK afterwards.": "note",
+    "Mentee raised money worries; signposting agreed.": "note",
+    "Checked boundaries around contact between sessions.": "monitor",
+    "Supporter a little drained; reminded about the wellbeing plan.": "monitor",
+    "Facilitators debriefed together first; no concerns.": "none",
+    "One member seemed low; facilitators will check in at the next group.": "monitor",
+    "Ran over time; agreed to keep the opening round shorter.": "note",
+    "Good session; the new member settled in well.": "none",
+}
+
+
+def ordered(data: dict[str, Any], order: Sequence[str] = MEETING_ORDER, **fields: Any) -> dict[str, Any]:
+    """``data`` with ``fields`` set, keys in ``order`` (the schema's): edits in place, returns it."""
+    data.update(fields)
+    rank = {key: i for i, key in enumerate(order)}
+    items = sorted(data.items(), key=lambda kv: rank.get(kv[0], len(rank)))
+    data.clear()
+    data.update(items)
+    return data
+
+
+def add_safety(corpus: Corpus, people: dict[str, Person], seed: int) -> None:
+    """Venues, groups and debrief concerns on the generated meetings, then the scenarios the
+    dashboard's safety sections show (each with at most one warning):
+
+    1. a held one-to-one at a venue whose risk assessment has lapsed (the library);
+    2. a one-to-one at a venue where conversations can be overheard;
+    3. a community meeting whose lone working was escalated;
+    4. a drop-in where the ground rules were not revisited;
+    5. an open safeguarding concern with one of its two actions still to do, and a closed follow-up;
+    6. meetings planned for the next fortnight, one at a venue never assessed, one from last week
+       never marked held or cancelled, and one cancelled.
+    """
+    rng = random.Random(f"{seed}:safety")
+    corpus.venues = [dict(v) for v in DEMO_VENUES]
+    corpus.groups = [dict(g) for g in DEMO_GROUPS]
+    meetings = [i for i in corpus.items if i.kind == "meetings"]
+    for item in meetings:
+        data = item.data
+        if item.slug in GROUP_IDS:
+            ordered(data, group=GROUP_IDS[item.slug])
+            if data["setting"] == "community":
+                ordered(data, venue="st-marys-hall")
+        elif data["kind"] == "one-to-one" and data["setting"] == "community":
+            choices = ("riverside-library", "canal-cafe") if item.day < LIBRARY_LAPSED else ("canal-cafe",)
+            ordered(data, venue=rng.choice(choices))
+        note = data.get("debrief", {}).get("notes")
+        if note in CONCERNS:
+            ordered(data["debrief"], DEBRIEF_ORDER, concern=CONCERNS[note])
+    _close_left_actions(meetings, people)
+    _safety_scenarios(corpus, meetings)
+    _planned_meetings(corpus, people, meetings)
+
+
+def _close_left_actions(meetings: list[Item], people: dict[str, Person]) -> None:
+    """Actions of a meeting run by someone who has since paused or left were closed then, not left
+    open for ever (they would be overdue warnings the demo does not mean to show)."""
+    for item in meetings:
+        person = people.get(item.owner)
+        if person is None or person.active_to is None or person.active_to >= AS_OF:
+            continue
+        for action in item.data.get("actions", ()):
+            if action.get("done") is False:
+                action["done"] = True
+                action["outcome"] = "Handed over to the coordinator when the supporter stepped back."
+
+
+def _nearest(items: list[Item], pred, target: date, taken: list[Item]) -> Item:
+    found = [i for i in items if pred(i) and i not in taken]
+    best = min(found, key=lambda i: (abs((i.day - target).days), i.day, i.slug))
+    taken.append(best)
+    return best
+
+
+def _safety_scenarios(corpus: Corpus, meetings: list[Item]) -> None:
+    taken: list[Item] = []
+
+    def community(i: Item) -> bool:
+        return i.data["kind"] == "one-to-one" and i.data["setting"] == "community" and "debrief" in i.data \
+            and "checked_out" in i.data.get("lone_working", {})
+
+    lapsed = _nearest(meetings, community, date(2026, 10, 20), taken)
+    ordered(lapsed.data, venue="riverside-library")
+    overheard = _nearest(meetings, community, date(2026, 9, 30), taken)
+    ordered(overheard.data, venue="city-hospital-cafe")
+    escalated = _nearest(meetings, community, date(2026, 11, 9), taken)
+    escalated.data["lone_working"]["escalated"] = True
+    escalated.data["notes"] = Markdown(escalated.data["notes"] + "\nThe check-out came 40 minutes late "
+                                       "and the phone went to voicemail, so the coordinator\nescalated as the "
+                                       "lone working policy says. All was well: the bus was delayed.\n")
+
+    rules = _nearest(meetings, lambda i: i.slug == "group-drop-in" and len(i.data["facilitators"]) == 2,
+                     date(2026, 10, 15), taken)
+    rules.data["ground_rules_revisited"] = False
+    rules.data["notes"] = Markdown(rules.data["notes"].replace(
+        "Revisited the ground rules and the confidentiality agreement at the start",
+        "Started late and did not go over the ground rules"))
+
+    def debriefed(i: Item) -> bool:
+        return i.data["kind"] == "one-to-one" and "debrief" in i.data and i.day <= AS_OF - timedelta(days=4)
+
+    closed = _nearest(meetings, debriefed, date(2026, 7, 8), taken)
+    day = closed.data["debrief"]["date"]
+    ordered(closed.data["debrief"], DEBRIEF_ORDER, concern="follow-up",
+            notes="Mentee has had an eviction notice; coordinator to link them with housing advice.",
+            actions=[{"action": "Coordinator to refer to the housing advice line", "due": day + timedelta(days=3),
+                      "done": day + timedelta(days=1)}])
+    open_ = _nearest(meetings, debriefed, date(2026, 11, 16), taken)
+    day = open_.data["debrief"]["date"]
+    ordered(open_.data["debrief"], DEBRIEF_ORDER, concern="safeguarding",
+            notes=Markdown("The mentee said a partner controls their money and checks their phone. The\n"
+                           "supporter followed the safeguarding procedure and told the coordinator the\n"
+                           "same day.\n"),
+            actions=[{"action": "Coordinator to discuss with the safeguarding lead", "due": day + timedelta(days=1),
+                      "done": day + timedelta(days=1)},
+                     {"action": "Agree a safety plan with the mentee at the next session",
+                      "due": day + timedelta(days=10), "done": False}])
+
+
+def _latest_mentee(corpus: Corpus, meetings: list[Item], owner: str) -> tuple[str, str, str | None]:
+    """(mentee, a topic, match id) of a supporter's most recent one-to-one that was not an ending,
+    in a match still active where there is one (the next session of a running relationship)."""
+    active = {i.data["id"] for i in corpus.items if i.kind == "matches" and i.data.get("status") == "active"}
+    own = [i for i in meetings if i.owner == owner and i.data["kind"] == "one-to-one"
+           and i.data.get("topic") != "Ending and next steps"]
+    running = [i for i in own if i.data.get("match") in active] or [i for i in own if "match" not in i.data]
+    last = max(running or own, key=lambda i: (i.day, i.slug))
+    return last.data["mentee"], last.data["topic"], last.data.get("match") if running else None
+
+
+def _planned_meetings(corpus: Corpus, people: dict[str, Person], meetings: list[Item]) -> None:
+    plans = [  # supporter, days from as-of, start, setting, venue, status
+        ("amara-okafor", 3, "10:30", "community", "canal-cafe", "planned"),
+        ("grace-mensah", 4, "14:00", "community", "northside-centre", "planned"),
+        ("kwame-asante", 5, "11:00", "telephone", None, "planned"),
+        ("siobhan-doyle", 6, "15:30", "in-house", "positive-voices-hub", "planned"),
+        ("marcus-campbell", 12, "10:00", "community", "canal-cafe", "planned"),
+        ("daniel-kowalski", -3, "18:00", "telephone", None, "planned"),  # never updated
+        ("tom-whitfield", -10, "19:00", "telephone", None, "cancelled"),
+    ]
+    for who, days, start, setting, venue, status in plans:
+        day = AS_OF + timedelta(days=days)
+        mentee, topic, match = _latest_mentee(corpus, meetings, who)
+        rec = ordered({"date": day, "status": status, "kind": "one-to-one", "supporter": who,
+                       "mentee": Quoted(mentee), "setting": setting, "start": Quoted(start),
+                       "duration_minutes": 60, "topic": topic})
+        if match:
+            ordered(rec, match=match)
+        if venue:
+            ordered(rec, venue=venue)
+        if status == "cancelled":
+            rec["notes"] = Markdown("The mentee cancelled on the day (unwell); the next call is being "
+                                    "rearranged.\n")
+        corpus.add("meetings", day, f"one-to-one-{who}", rec, owner=who)
+    for slug, every, start, topic in (("group-drop-in", 14, "13:30", "Looking after yourself over the winter"),
+                                      ("group-womens-group", 28, "11:00", "Self-care planning")):
+        last = max((i for i in meetings if i.slug == slug), key=lambda i: i.day)
+        day = last.day + timedelta(days=every)
+        while day <= AS_OF:  # a session the demo's records stop short of
+            day += timedelta(days=every)
+        corpus.add("meetings", day, slug, ordered(
+            {"date": day, "status": "planned", "kind": "group", "facilitators": last.data["facilitators"],
+             "setting": "in-house", "start": Quoted(start), "group": GROUP_IDS[slug], "duration_minutes": 120,
+             "topic": topic}))
+
+
+# --------------------------------------------------------------------------------------
 # Benchmark corpus
 # --------------------------------------------------------------------------------------
 
@@ -2039,7 +2289,8 @@ def build_bench(files: int, seed: int) -> Corpus:
 # Command line
 # --------------------------------------------------------------------------------------
 
-OWNED = ("programme.yaml", "supporters", "meetings", "supervision", "cpd", "evidence", "matches")
+OWNED = ("programme.yaml", "supporters", "meetings", "supervision", "cpd", "evidence", "matches", "venues",
+         "groups")
 
 
 def prepare_dir(path: str, force: bool) -> None:

@@ -92,6 +92,15 @@ class OpenAction:
         return self.action.due
 
 
+@dataclass(frozen=True)
+class OpenMeetingAction:
+    """An open action agreed at a meeting (``origin`` "meeting") or at its debrief ("debrief")."""
+
+    action: Action
+    meeting: Meeting
+    origin: str
+
+
 @dataclass
 class SupporterSummary:
     """What the coordinator needs to know about one supporter on as_of."""
@@ -181,8 +190,9 @@ class SupporterSummary:
 
     @cached_property
     def one_to_ones(self) -> list[date]:
-        """Dates of their one-to-ones with the coordinator, up to as_of."""
-        return sorted(m.date for m in self.meetings if m.kind == "coordinator-one-to-one" and m.date <= self.as_of)
+        """Dates of their one-to-ones with the coordinator, held up to as_of (a planned one is not kept yet)."""
+        return sorted(m.date for m in self.meetings
+                      if m.kind == "coordinator-one-to-one" and m.held and m.date <= self.as_of)
 
     @cached_property
     def training(self) -> list[TrainingStatus]:
@@ -223,6 +233,17 @@ class SupporterSummary:
     @property
     def overdue_actions(self) -> list[OpenAction]:
         return [a for a in self.open_actions if a.action.overdue(self.as_of)]
+
+    @cached_property
+    def open_meeting_actions(self) -> list[OpenMeetingAction]:
+        """Open actions from the meetings they ran and their debriefs, oldest meeting first."""
+        return [OpenMeetingAction(a, m, where[0] if where[0] == "debrief" else "meeting")
+                for m in sorted(self.meetings, key=lambda m: (m.date, m.source.rel))
+                for where, a in m.all_actions if not a.done]
+
+    @property
+    def meetings_held(self) -> int:
+        return sum(1 for m in self.meetings if m.held and m.date <= self.as_of)
 
     def coverage(self, competency_id: str) -> str:
         if competency_id in self.supporter.competencies_assessed:
@@ -324,7 +345,7 @@ class Analysis:
         table = {m: {k: 0 for k in MEETING_KINDS} for m in self.months}
         for m in self.records.meetings:
             row = table.get(month_key(m.date))
-            if row is not None and m.date <= self.as_of:
+            if row is not None and m.held and m.date <= self.as_of:
                 row[m.kind] += 1
         return table
 
@@ -333,8 +354,9 @@ class Analysis:
 
     @cached_property
     def support_hours(self) -> dict[str, float]:
-        """Hours of peer support delivered (one-to-one and group), last 12 months and all time."""
-        delivered = [m for m in self.records.meetings if m.kind != "coordinator-one-to-one" and m.date <= self.as_of]
+        """Hours of peer support delivered (held one-to-ones and groups), last 12 months and all time."""
+        delivered = [m for m in self.records.meetings
+                     if m.kind != "coordinator-one-to-one" and m.held and m.date <= self.as_of]
         return {
             "12 months": round(sum(m.duration_minutes for m in delivered if self._recent(m.date)) / 60, 1),
             "all time": round(sum(m.duration_minutes for m in delivered) / 60, 1),
@@ -342,7 +364,7 @@ class Analysis:
 
     @cached_property
     def group_attendance(self) -> dict[str, float]:
-        groups = [m for m in self.records.meetings if m.kind == "group" and self._recent(m.date)]
+        groups = [m for m in self.records.meetings if m.kind == "group" and m.held and self._recent(m.date)]
         counted = [m.attendance for m in groups if m.attendance is not None]
         return {
             "groups": len(groups),

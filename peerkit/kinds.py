@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from . import export, new
-from .model import CpdEntry, Match, Meeting, Programme, Supervision, Supporter
+from .model import CpdEntry, Group, Match, Meeting, Programme, Supervision, Supporter, Venue
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,8 @@ KINDS: tuple[Kind, ...] = (
     Kind("supervision", "supervision", Supervision, export=export.supervision, new=new.supervision_record),
     Kind("cpd", "cpd", CpdEntry, export=export.cpd, new=new.cpd_record),
     Kind("match", "matches", Match, export=export.matches, new=new.match_record),
+    Kind("venue", "venues", Venue, flat=True),
+    Kind("group", "groups", Group, flat=True),
 )
 
 BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}

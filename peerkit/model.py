@@ -31,6 +31,13 @@ DEFAULT_IN_TRAINING_CONTACT_DAYS = 28  # one-to-one time during training, for fe
 DEFAULT_AGREEMENT_REVIEW_MONTHS = 12
 DEFAULT_QUIET_AFTER_DAYS = 42  # relationships.quiet_after_days
 DEFAULT_WAITING_ALERT_DAYS = 28  # relationships.waiting_alert_days
+DEFAULT_REVIEW_EVERY_MONTHS = 12  # a venue's risk assessment
+DEFAULT_FACILITATORS_NEEDED = 2  # a group's, when it does not say
+
+# Meeting statuses (the schema lists them): only held meetings owe a debrief, a check-out and so on.
+HELD, PLANNED, CANCELLED = "held", "planned", "cancelled"
+# Debrief concerns that stay open until the actions agreed for them are done.
+OPEN_CONCERNS = frozenset({"follow-up", "safeguarding"})
 
 
 # Fields named ``date`` shadow the type inside a class body, so annotations use this name.
@@ -268,23 +275,46 @@ class Supporter:
 class LoneWorking:
     checked_in: str | None
     checked_out: str | None
+    with_whom: str | None  # the field `with`: who they checked in and out with
+    escalated: bool
+
+    @classmethod
+    def from_data(cls, d: dict[str, Any]) -> LoneWorking:
+        return cls(d.get("checked_in"), d.get("checked_out"), d.get("with"), d.get("escalated", False))
 
 
 @dataclass(frozen=True)
 class Debrief:
     date: Day
     method: str | None
+    concern: str | None
     notes: str | None
+    actions: tuple[Action, ...]
+
+    @classmethod
+    def from_data(cls, d: dict[str, Any]) -> Debrief:
+        return cls(_day(d["date"]), d.get("method"), d.get("concern"), d.get("notes"),
+                   tuple(Action.from_data(a, i) for i, a in enumerate(d.get("actions", ()))))
+
+    @property
+    def concern_open(self) -> bool:
+        """A follow-up or safeguarding concern stays open until every action agreed for it is done
+        (and while none is recorded: there is nothing yet to show it was followed up)."""
+        return self.concern in OPEN_CONCERNS and (not self.actions or not all(a.done for a in self.actions))
 
 
 @dataclass(frozen=True)
 class Meeting:
     date: Day
+    status: str
     kind: str
     supporter: str | None
     facilitators: tuple[str, ...]
     mentee: str | None
     setting: str
+    start: str | None
+    venue: str | None
+    group: str | None
     duration_minutes: int
     topic: str | None
     lone_working: LoneWorking | None
@@ -302,15 +332,19 @@ class Meeting:
         debrief = d.get("debrief")
         return cls(
             date=_day(d["date"]),
+            status=d.get("status", HELD),
             kind=d["kind"],
             supporter=d.get("supporter"),
             facilitators=tuple(d.get("facilitators", ())),
             mentee=d.get("mentee"),
             setting=d["setting"],
+            start=d.get("start"),
+            venue=d.get("venue"),
+            group=d.get("group"),
             duration_minutes=d["duration_minutes"],
             topic=d.get("topic"),
-            lone_working=LoneWorking(lone.get("checked_in"), lone.get("checked_out")) if lone is not None else None,
-            debrief=Debrief(_day(debrief["date"]), debrief.get("method"), debrief.get("notes")) if debrief else None,
+            lone_working=LoneWorking.from_data(lone) if lone is not None else None,
+            debrief=Debrief.from_data(debrief) if debrief else None,
             attendance=d.get("attendance"),
             ground_rules_revisited=d.get("ground_rules_revisited"),
             actions=tuple(Action.from_data(a, i) for i, a in enumerate(d.get("actions", ()))),
@@ -326,8 +360,91 @@ class Meeting:
 
     @property
     def needs_debrief(self) -> bool:
-        """Supporters debrief after every session they run (not after meeting the coordinator)."""
-        return self.kind in ("one-to-one", "group")
+        """Supporters debrief after every session they run (not after meeting the coordinator), once it is held."""
+        return self.held and self.kind in ("one-to-one", "group")
+
+    @property
+    def held(self) -> bool:
+        """It happened: the after-meeting rules (debrief, lone working, facilitation) apply, and it counts."""
+        return self.status == HELD
+
+    @property
+    def planned(self) -> bool:
+        return self.status == PLANNED
+
+    @property
+    def all_actions(self) -> tuple[tuple[tuple, Action], ...]:
+        """(field path of the actions list, action) for the meeting's actions and its debrief's."""
+        own = tuple((("actions",), a) for a in self.actions)
+        return own + (tuple((("debrief", "actions"), a) for a in self.debrief.actions) if self.debrief else ())
+
+
+@dataclass(frozen=True)
+class RiskAssessment:
+    date: Day
+    by: str | None
+    review_every_months: int
+    previous: tuple[Day, ...]  # earlier assessments, each valid for review_every_months
+
+    @property
+    def dates(self) -> tuple[Day, ...]:
+        return tuple(sorted({self.date, *self.previous}))
+
+
+@dataclass(frozen=True)
+class Venue:
+    """A place where meetings and groups happen; holds no personal details."""
+
+    id: str
+    name: str
+    setting: str
+    risk_assessment: RiskAssessment | None
+    overheard: bool
+    discreet_signage: bool | None
+    notes: str | None
+    source: Source = field(repr=False, compare=False)
+
+    @classmethod
+    def from_data(cls, d: dict[str, Any], source: Source) -> Venue:
+        ra = d.get("risk_assessment")
+        return cls(
+            id=d["id"], name=d["name"], setting=d["setting"],
+            risk_assessment=RiskAssessment(
+                _day(ra["date"]), ra.get("by"), ra.get("review_every_months", DEFAULT_REVIEW_EVERY_MONTHS),
+                tuple(_day(day) for day in ra.get("previous", ())),
+            ) if ra else None,
+            overheard=d.get("overheard", False), discreet_signage=d.get("discreet_signage"),
+            notes=d.get("notes"), source=source,
+        )
+
+    @property
+    def needs_assessment(self) -> bool:
+        """Community venues are risk-assessed; the organisation's own premises are covered by its policies."""
+        return self.setting == "community"
+
+
+@dataclass(frozen=True)
+class Group:
+    """A standing peer-support group; holds no personal details."""
+
+    id: str
+    title: str
+    venue: str | None
+    facilitators_needed: int
+    eligibility: str | None
+    complaints_contact: str | None
+    ground_rules: str | None
+    notes: str | None
+    source: Source = field(repr=False, compare=False)
+
+    @classmethod
+    def from_data(cls, d: dict[str, Any], source: Source) -> Group:
+        return cls(
+            id=d["id"], title=d["title"], venue=d.get("venue"),
+            facilitators_needed=d.get("facilitators_needed", DEFAULT_FACILITATORS_NEEDED),
+            eligibility=d.get("eligibility"), complaints_contact=d.get("complaints_contact"),
+            ground_rules=d.get("ground_rules"), notes=d.get("notes"), source=source,
+        )
 
 
 @dataclass(frozen=True)
@@ -551,6 +668,36 @@ class Records:
     @property
     def waiting_alert_days(self) -> int:
         return self.programme.waiting_alert_days if self.programme else DEFAULT_WAITING_ALERT_DAYS
+
+    @property
+    def venues(self) -> tuple[Venue, ...]:
+        return self.of("venue")
+
+    @property
+    def groups(self) -> tuple[Group, ...]:
+        return self.of("group")
+
+    @cached_property
+    def venue_by_id(self) -> dict[str, Venue]:
+        return {v.id: v for v in self.venues}
+
+    @cached_property
+    def group_by_id(self) -> dict[str, Group]:
+        return {g.id: g for g in self.groups}
+
+    def venue_of(self, meeting: Meeting) -> tuple[Venue | None, tuple[str, ...]]:
+        """Where ``meeting`` happens, and the field that says so: its own venue, else its group's."""
+        if meeting.venue:
+            return self.venue_by_id.get(meeting.venue), ("venue",)
+        group = self.group_by_id.get(meeting.group or "")
+        if group is not None and group.venue:
+            return self.venue_by_id.get(group.venue), ("group",)
+        return None, ()
+
+    def facilitators_needed(self, meeting: Meeting) -> int:
+        """How many facilitators a group meeting needs: its group's number, else two."""
+        group = self.group_by_id.get(meeting.group or "")
+        return group.facilitators_needed if group is not None else DEFAULT_FACILITATORS_NEEDED
 
     @property
     def supporter_files(self) -> frozenset[str]:

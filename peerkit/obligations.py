@@ -3,7 +3,8 @@
 One layer of derived facts that three readers share: the rules (the
 ``lone-working``, ``no-debrief``, ``one-facilitator``, ``overdue-action``,
 ``no-peer-supervision``, ``no-agreement``, ``agreement-review``, ``no-copy``,
-``quiet-match`` and ``waiting-too-long`` warnings), the dashboard's Needs attention and ``peerkit due``. Each reader
+``quiet-match``, ``waiting-too-long``, ``escalated`` and ``planned-overdue`` warnings), the
+dashboard's Needs attention and ``peerkit due``. Each reader
 selects with :func:`listed`, so the dashboard and ``due`` agree item for item
 by construction. No English here: :mod:`peerkit.wording` says them.
 """
@@ -22,7 +23,10 @@ from .source import FieldPath, Source
 # How far ahead the dashboard's Needs attention looks, and `peerkit due` by default.
 HORIZON_DAYS = 30
 
-# Kinds, in the order the dashboard and `due` list them.
+# Kinds, in the order the dashboard and `due` list them: concerns raised in a
+# debrief and lone-working escalations head the list, as the people matter most.
+CONCERN = "concern"
+ESCALATION = "escalation"
 SUPERVISION = "supervision"
 PEER_SUPERVISION = "peer-supervision"
 AGREEMENT = "agreement"
@@ -30,16 +34,20 @@ COPY = "copy"
 ONE_TO_ONE = "one-to-one"
 TRAINING = "training"
 ACTION = "action"
+MEETING_ACTION = "meeting-action"
+PLANNED = "planned"
 DEBRIEF = "debrief"
 LONE_WORKING = "lone-working"
 FACILITATION = "facilitation"
 QUIET_MATCH = "quiet-match"  # an active match with no meeting for relationships.quiet_after_days
 WAITING = "waiting"  # a referral waiting longer than relationships.waiting_alert_days
-KINDS = (SUPERVISION, PEER_SUPERVISION, AGREEMENT, COPY, ONE_TO_ONE, TRAINING, ACTION, DEBRIEF, LONE_WORKING,
-         FACILITATION, QUIET_MATCH, WAITING)
+KINDS = (CONCERN, ESCALATION, SUPERVISION, PEER_SUPERVISION, AGREEMENT, COPY, ONE_TO_ONE, TRAINING, ACTION,
+         MEETING_ACTION, PLANNED, DEBRIEF, LONE_WORKING, FACILITATION, QUIET_MATCH, WAITING)
 # Kinds with a date in the future that is worth announcing; the others are
 # owed after something happened and are listed once they are late.
-SCHEDULED = frozenset({SUPERVISION, PEER_SUPERVISION, AGREEMENT, ONE_TO_ONE, TRAINING, ACTION})
+SCHEDULED = frozenset({SUPERVISION, PEER_SUPERVISION, AGREEMENT, ONE_TO_ONE, TRAINING, ACTION, MEETING_ACTION})
+# Kinds listed from the day they are raised until they are dealt with: ``due`` is when that was.
+RAISED = frozenset({CONCERN, ESCALATION})
 # Obligation.status of an agreement: never signed, or a review coming up.
 UNSIGNED, REVIEW = "unsigned", "review"
 # Obligation.subject of a one-to-one owed to someone in training (feedback on progress).
@@ -61,6 +69,9 @@ class Obligation:
     status: str = ""  # training: expired, expiring, valid, never done; agreement: unsigned, review
     code: str | None = None  # the warning check gives once it is late (acknowledging it settles the obligation)
     mentee: str = ""  # matches: the mentee's code (coordinator's lists only; subject is the match id)
+    meeting: str = ""  # meeting actions and concerns: the kind of meeting they came from
+    origin: str = ""  # meeting actions: "meeting" or "debrief", where they were agreed
+    counts: tuple[int, int] = (0, 0)  # concerns: (actions open, agreed); facilitation: (facilitators, needed)
 
     def days_left(self, as_of: date) -> int | None:
         """Days until due: negative when overdue, None when never done."""
@@ -72,7 +83,7 @@ class Obligation:
 
 def listed(obligation: Obligation, as_of: date, within: int = HORIZON_DAYS) -> bool:
     """Whether a list looking ``within`` days ahead shows it: the one selection rule."""
-    if obligation.due is None:
+    if obligation.due is None or obligation.kind in RAISED:
         return True
     if obligation.kind in SCHEDULED:
         return obligation.due <= as_of + timedelta(days=within)
@@ -99,7 +110,7 @@ def obligations(records: Records, as_of: date) -> tuple[Obligation, ...]:
     """Every open obligation on ``as_of`` (remembered: several rules read it)."""
     analysis = Analysis.of(records, as_of)
     return (*_supervision(analysis), *_promised(analysis), *_training(analysis), *_actions(records),
-            *_meetings(records, records.debrief_within_days),
+            *_meeting_actions(records), *_meetings(records, records.debrief_within_days), *_concerns(records),
             *_matches(records, as_of))
 
 
@@ -205,8 +216,38 @@ def _actions(records: Records):
                                  code="overdue-action")
 
 
-def _meetings(records: Records, debrief_within: int):
+def _meeting_actions(records: Records):
+    """Open actions agreed at a meeting or at its debrief, with a due date, whatever the meeting's status."""
     for m in records.meetings:
+        for (*where,), action in m.all_actions:
+            if not action.done and action.due is not None:
+                yield Obligation(MEETING_ACTION, m.people, action.due, m.source, (*where, action.index, "due"),
+                                 since=m.date, subject=action.action, meeting=m.kind,
+                                 origin="debrief" if where[0] == "debrief" else "meeting", code="overdue-action")
+
+
+def _concerns(records: Records):
+    """Follow-up and safeguarding concerns raised at a debrief, until the actions agreed for them are done."""
+    for m in records.meetings:
+        debrief = m.debrief
+        if debrief is not None and debrief.concern_open:
+            still_open = sum(1 for a in debrief.actions if not a.done)
+            yield Obligation(CONCERN, m.people, debrief.date, m.source, ("debrief", "concern"), since=m.date,
+                             subject=debrief.concern, meeting=m.kind, counts=(still_open, len(debrief.actions)),
+                             code="concern-no-action" if not debrief.actions else None)
+
+
+def _meetings(records: Records, debrief_within: int):
+    """What a held meeting still owes (a debrief, a check-out, a second facilitator), and planned ones not updated."""
+    for m in records.meetings:
+        if m.planned:
+            yield Obligation(PLANNED, m.people, m.date, m.source, ("status",), since=m.date, subject=m.kind,
+                             code="planned-overdue")
+        if not m.held:
+            continue
+        if m.lone_working is not None and m.lone_working.escalated:
+            yield Obligation(ESCALATION, m.people, m.date, m.source, ("lone_working", "escalated"), since=m.date,
+                             subject=m.kind, code="escalated")
         if m.needs_debrief and m.debrief is None:
             yield Obligation(DEBRIEF, m.people, m.date + timedelta(days=debrief_within), m.source, ("date",),
                              since=m.date, subject=m.kind, code="no-debrief")
@@ -218,9 +259,10 @@ def _meetings(records: Records, debrief_within: int):
                 yield Obligation(LONE_WORKING, m.people, m.date, m.source,
                                  ("lone_working",) if lone is not None else ("setting",),
                                  since=m.date, subject=m.kind, missing=missing, code="lone-working")
-        if m.kind == "group" and len(m.facilitators) < 2:
+        if m.kind == "group" and len(m.facilitators) < records.facilitators_needed(m):
             yield Obligation(FACILITATION, m.people, m.date, m.source, ("facilitators",), since=m.date,
-                             subject=m.kind, code="one-facilitator")
+                             subject=m.kind, counts=(len(m.facilitators), records.facilitators_needed(m)),
+                             code="one-facilitator")
 
 
 def _matches(records: Records, as_of: date):

@@ -494,7 +494,11 @@ def _own_actions(s: Supervision) -> tuple[PortfolioAction, ...]:
 
 
 def _practice_counts(meetings: list[Meeting]) -> tuple[PracticeCount, ...]:
-    """Sessions and hours of each kind of practice in ``meetings``; kinds with none are left out."""
+    """Sessions and hours of each kind of practice in ``meetings``; kinds with none are left out.
+
+    Held meetings only: a planned or cancelled meeting was not practice.
+    """
+    meetings = [m for m in meetings if m.held]
     rows = []
     for key, label, belongs in PRACTICE_ROWS:
         mine = [m for m in meetings if belongs(m)]

@@ -113,7 +113,7 @@ def link_meetings(records: Records) -> dict[str, list[Meeting]]:
             by_pair[(match.supporter, match.mentee)].append(match)
     linked: dict[str, list[Meeting]] = defaultdict(list)
     for meeting in records.meetings:
-        if meeting.kind != "one-to-one":
+        if meeting.kind != "one-to-one" or not meeting.held:  # a planned or cancelled session was not had
             continue
         owner = by_id.get(meeting.match) if meeting.match else _running(by_pair, meeting)
         if owner is not None:
@@ -262,7 +262,7 @@ def people_reached(records: Records, start: date, end: date) -> set[str]:
     reached = {m.mentee for m in records.matches
                if m.matched and m.matched <= end and (m.ended is None or m.ended >= start)}
     reached |= {m.mentee for m in records.meetings
-                if m.kind == "one-to-one" and m.mentee and start <= m.date <= end}
+                if m.kind == "one-to-one" and m.held and m.mentee and start <= m.date <= end}
     return reached
 
 
@@ -285,7 +285,7 @@ def by_month(records: Records, months: Iterable[str]) -> list[dict[str, object]]
         if m.ended and m.ending:
             endings[month_key(m.ended)][m.ending.reason] += 1
     for meeting in records.meetings:
-        if meeting.kind == "one-to-one" and meeting.mentee:
+        if meeting.kind == "one-to-one" and meeting.held and meeting.mentee:
             reached[month_key(meeting.date)].add(meeting.mentee)
     return [{"month": key, "referrals": referrals[key], "matched": matched[key], "people_reached": len(reached[key]),
              "endings": sum(endings[key].values()), **{reason: endings[key][reason] for reason in ENDING_REASONS}}

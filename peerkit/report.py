@@ -121,7 +121,7 @@ def _single(key: str, number: float | None, unit: str = COUNT) -> Group:
 
 
 def _held(records: Records, period: Period) -> list:
-    return [m for m in records.meetings if m.kind in DELIVERED_KINDS and period.holds(m.date)]
+    return [m for m in records.meetings if m.kind in DELIVERED_KINDS and m.held and period.holds(m.date)]
 
 
 def reach(records: Records, period: Period) -> list[Group]:

@@ -20,12 +20,14 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from . import evidence
 from .discover import stem as file_stem
-from .model import (Acknowledgement, Competency, CpdEntry, MandatoryTraining, Match, Meeting, Records, Supervision,
-                    Supporter)
+from .model import (CANCELLED, Acknowledgement, Competency, CpdEntry, Group, MandatoryTraining, Match, Meeting,
+                    Records, Supervision, Supporter, Venue)
 from .problems import WARNING, Problem
-from .obligations import (ACTION, AGREEMENT, COPY, DEBRIEF, FACILITATION, LONE_WORKING, PEER_SUPERVISION, QUIET_MATCH,
-                          UNSIGNED, WAITING, Obligation, obligations)
+from .obligations import (ACTION, AGREEMENT, CONCERN, COPY, DEBRIEF, ESCALATION, FACILITATION, LONE_WORKING,
+                          MEETING_ACTION, PEER_SUPERVISION, PLANNED, QUIET_MATCH, UNSIGNED, WAITING, Obligation,
+                          obligations)
 from .relationships import MENTEE, relationships
+from .safety import LAPSED, NEVER, assessment_on
 from .source import Source
 from .validate import field_name
 
@@ -64,10 +66,10 @@ def _activity(records: Records) -> Iterator[Meeting | Supervision | CpdEntry]:
 # --- identity and layout ---------------------------------------------------
 
 def id_matches_file(records: Records, as_of: date) -> Iterator[Problem]:
-    """A supporter's or match's id is its file name, so links, pages and references find it."""
-    for kind in (records.supporters, records.matches):
-        seen: dict[str, Supporter | Match] = {}
-        for s in kind:
+    """A supporter's, match's, venue's or group's id is its file name, so links, pages and references find it."""
+    for kind in ("supporter", "match", "venue", "group"):
+        seen: dict[str, Supporter | Match | Venue | Group] = {}
+        for s in records.of(kind):
             stem = file_stem(s.source.rel)
             if s.id != stem:
                 yield s.source.problem(("id",), "id-mismatch",
@@ -142,6 +144,27 @@ def known_supporters(records: Records, as_of: date) -> Iterator[Problem]:
                                         f"no supporter '{supporter_id}' (no supporters/{supporter_id}.yaml); "
                                         f"{did_you_mean(supporter_id, known)}"
                                         f"known ids: {listing(known) or 'none yet (peerkit new supporter)'}")
+
+
+def known_places(records: Records, as_of: date) -> Iterator[Problem]:
+    """Every venue and group a record names has its file in venues/ or groups/."""
+    venues = sorted(records.stems.get("venue", ()))
+    groups = sorted(records.stems.get("group", ()))
+
+    def unknown(source: Source, field: str, value: str, known: list[str]) -> Problem:
+        folder = f"{field}s"
+        return source.problem((field,), f"unknown-{field}",
+                              f"no {field} '{value}' (no {folder}/{value}.yaml); {did_you_mean(value, known)}"
+                              f"known ids: {listing(known) or f'none yet (add {folder}/{value}.yaml)'}")
+
+    for m in records.meetings:
+        if m.venue and m.venue not in venues:
+            yield unknown(m.source, "venue", m.venue, venues)
+        if m.group and m.group not in groups:
+            yield unknown(m.source, "group", m.group, groups)
+    for g in records.groups:
+        if g.venue and g.venue not in venues:
+            yield unknown(g.source, "venue", g.venue, venues)
 
 
 def did_you_mean(value: str, known: Iterable[str]) -> str:
@@ -348,7 +371,8 @@ def _past_dates(record) -> Iterator[tuple[tuple, date]]:
             for i, day in enumerate(goal.reviewed):
                 yield ("goals", goal.index, "reviewed", i), day
         return
-    yield ("date",), record.date
+    if not (isinstance(record, Meeting) and record.planned):  # a planned meeting may be dated ahead
+        yield ("date",), record.date
     if isinstance(record, Meeting) and record.debrief:
         yield ("debrief", "date"), record.debrief.date
     if isinstance(record, Supervision) and record.copy_given:
@@ -363,9 +387,10 @@ def no_future_dates(records: Records, as_of: date) -> Iterator[Problem]:
     for record in (*records.supporters, *_activity(records), *records.matches):
         for field, value in _past_dates(record):
             if value > as_of:
-                yield record.source.problem(field, "future-date",
-                                            f"{field_name(field)} {value} is after {as_of}; "
-                                            f"record things once they have happened")
+                hint = ("only a planned meeting may be dated ahead: set status: planned (or delete the file "
+                        "if it was cancelled in advance)" if isinstance(record, Meeting) and field == ("date",)
+                        else "record things once they have happened")
+                yield record.source.problem(field, "future-date", f"{field_name(field)} {value} is after {as_of}; {hint}")
 
 
 def after_the_session(records: Records, as_of: date) -> Iterator[Problem]:
@@ -378,6 +403,13 @@ def after_the_session(records: Records, as_of: date) -> Iterator[Problem]:
                 yield record.source.problem(("actions", action.index, "done"), "before-session",
                                             f"action '{_short(action.action)}' is marked done on {action.done_on}, "
                                             f"before the {what} on {record.date} that agreed it; fix the date "
+                                            f"(or write done: true)")
+        debrief = record.debrief if isinstance(record, Meeting) else None
+        for action in debrief.actions if debrief else ():
+            if action.done_on and action.done_on < debrief.date:
+                yield record.source.problem(("debrief", "actions", action.index, "done"), "before-session",
+                                            f"action '{_short(action.action)}' is marked done on {action.done_on}, "
+                                            f"before the debrief on {debrief.date} that agreed it; fix the date "
                                             f"(or write done: true)")
         if isinstance(record, Supervision) and record.copy_given and record.copy_given < record.date:
             yield record.source.problem(("copy_given",), "before-session",
@@ -452,20 +484,32 @@ def looks_like_code(value: str) -> bool:
     return not any(len(word) >= 3 for word in _NAME_LIKE.findall(value))
 
 
+_FREE_TEXT = {
+    Supporter: ("notes", "statement"), Meeting: ("notes", "topic"), Supervision: ("notes",),
+    CpdEntry: ("reflection",), Match: ("notes",), Venue: ("name", "notes"),
+    Group: ("title", "eligibility", "complaints_contact", "ground_rules", "notes"),
+}
+
+
 def _free_text(record) -> Iterator[tuple[tuple, str]]:
-    """(field path, text) of every free-text field where people write prose."""
-    names = {Supporter: ("notes", "statement"), Meeting: ("notes", "topic"), Supervision: ("notes",),
-             CpdEntry: ("reflection",), Match: ("notes",)}
-    for name in names[type(record)]:
+    """(field path, text) of every free-text field where people write prose (venues and groups: every one)."""
+    for name in _FREE_TEXT[type(record)]:
         value = getattr(record, name)
         if value:
             yield (name,), value
-    if isinstance(record, Meeting) and record.debrief and record.debrief.notes:
-        yield ("debrief", "notes"), record.debrief.notes
-    for action in getattr(record, "actions", ()):
-        yield ("actions", action.index, "action"), action.action
+    if isinstance(record, Venue) and record.risk_assessment and record.risk_assessment.by:
+        yield ("risk_assessment", "by"), record.risk_assessment.by
+    actions = tuple((("actions",), a) for a in getattr(record, "actions", ()))
+    if isinstance(record, Meeting):
+        if record.lone_working and record.lone_working.with_whom:
+            yield ("lone_working", "with"), record.lone_working.with_whom
+        if record.debrief and record.debrief.notes:
+            yield ("debrief", "notes"), record.debrief.notes
+        actions = record.all_actions
+    for where, action in actions:
+        yield (*where, action.index, "action"), action.action
         if action.outcome:
-            yield ("actions", action.index, "outcome"), action.outcome
+            yield (*where, action.index, "outcome"), action.outcome
     for i, goal in enumerate(getattr(record, "development_plan", ())):
         yield ("development_plan", i, "goal"), goal.goal
     if isinstance(record, Match):
@@ -479,7 +523,7 @@ def _free_text(record) -> Iterator[tuple[tuple, str]]:
 
 def no_contact_details(records: Records, as_of: date) -> Iterator[Problem]:
     """E-mail addresses and phone numbers identify people; keep them out of records."""
-    for record in (*records.supporters, *_activity(records), *records.matches):
+    for record in (*records.supporters, *_activity(records), *records.matches, *records.venues, *records.groups):
         for field, text in _free_text(record):
             for hints, pattern, what in (("@", _EMAIL, "an e-mail address"), ("0+", _PHONE, "a phone number")):
                 if any(h in text for h in hints) and pattern.search(text):  # hints: a fast first look
@@ -523,15 +567,20 @@ def debriefed_in_time(records: Records, as_of: date) -> Iterator[Problem]:
 
 
 def two_facilitators(records: Records, as_of: date) -> Iterator[Problem]:
-    """Best practice is for two people to facilitate a group."""
+    """Best practice is for two people to facilitate a group (a group may say it needs more)."""
     for o in _open(records, as_of, FACILITATION):
-        yield o.source.problem(o.field, "one-facilitator",
-                               "group run by one facilitator; best practice is two, for safety and support")
+        had, needed = o.counts
+        if needed == 2 and had == 1:
+            message = "group run by one facilitator; best practice is two, for safety and support"
+        else:
+            message = (f"group run by {had} facilitator{'' if had == 1 else 's'}; its group needs {needed} "
+                       f"(facilitators_needed)")
+        yield o.source.problem(o.field, "one-facilitator", message)
 
 
-def supervision_actions_done(records: Records, as_of: date) -> Iterator[Problem]:
-    """Actions agreed in supervision are followed up by their due date."""
-    for o in _open(records, as_of, ACTION):
+def actions_done(records: Records, as_of: date) -> Iterator[Problem]:
+    """Actions agreed in supervision, at a meeting or at its debrief are followed up by their due date."""
+    for o in (*_open(records, as_of, ACTION), *_open(records, as_of, MEETING_ACTION)):
         if o.overdue(as_of):
             yield o.source.problem(o.field, "overdue-action",
                                    f"action '{_short(o.subject)}' was due {o.due} and is not done; "
@@ -608,6 +657,93 @@ def copies_given(records: Records, as_of: date) -> Iterator[Problem]:
                                          f"copy given {(given - session.date).days} days after the session, later "
                                          f"than the {within} days the programme aims for")
 
+# --- safety in the field -------------------------------------------------------
+
+def planned_meetings_updated(records: Records, as_of: date) -> Iterator[Problem]:
+    """A planned meeting is marked held or cancelled once its day has passed, so the records say what happened."""
+    for o in _open(records, as_of, PLANNED):
+        if o.overdue(as_of):
+            yield o.source.problem(o.field, "planned-overdue",
+                                   f"this meeting was planned for {o.due}, which has passed; mark it held "
+                                   f"(peerkit held FILE, with check-in, check-out and debrief) or set status: cancelled")
+
+
+def lone_working_times(records: Records, as_of: date) -> Iterator[Problem]:
+    """A check-out comes after the check-in (a meeting may run past midnight only if it lasts that long)."""
+    for m in records.meetings:
+        lone = m.lone_working
+        if lone is None or lone.checked_in is None or lone.checked_out is None:
+            continue
+        start, end = _minutes(lone.checked_in), _minutes(lone.checked_out)
+        if end < start and start + m.duration_minutes < 24 * 60:
+            yield m.source.problem(("lone_working", "checked_out"), "checkout-before-checkin",
+                                   f"checked out at {lone.checked_out}, before checking in at {lone.checked_in}; "
+                                   f"correct the time that is wrong")
+
+
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def lone_working_escalated(records: Records, as_of: date) -> Iterator[Problem]:
+    """An escalation is something the coordinator must know about and follow up."""
+    for o in _open(records, as_of, ESCALATION):
+        yield o.source.problem(o.field, "escalated",
+                               "lone working was escalated at this meeting; make sure the supporter is safe and "
+                               "say in notes how it was followed up (it is listed under Needs attention)")
+
+
+def concerns_have_actions(records: Records, as_of: date) -> Iterator[Problem]:
+    """A follow-up or safeguarding concern needs an action, or nothing shows it was followed up."""
+    for o in _open(records, as_of, CONCERN):
+        if o.counts == (0, 0):
+            yield o.source.problem(o.field, "concern-no-action",
+                                   f"{o.subject} concern with no action recorded; add debrief.actions "
+                                   f"(what will be done, with a due date) and mark each done when it is")
+
+
+def venues_safe(records: Records, as_of: date) -> Iterator[Problem]:
+    """Community venues are risk-assessed and in date; one-to-ones are not held where they can be overheard."""
+    for m in records.meetings:
+        if m.status == CANCELLED:
+            continue
+        venue, field = records.venue_of(m)
+        if venue is None:
+            continue
+        where = f"{venue.name} (venues/{venue.id}.yaml)"
+        if venue.needs_assessment:
+            state = assessment_on(venue, m.date)
+            if state.status == NEVER:
+                first = f" (first assessed {state.first})" if state.first else ""
+                yield m.source.problem(field, "venue-risk-assessment",
+                                       f"{where} had no risk assessment on {m.date}{first}; assess a community venue "
+                                       f"before meeting there and record risk_assessment.date")
+            elif state.status == LAPSED:
+                yield m.source.problem(field, "venue-risk-assessment",
+                                       f"the risk assessment of {where} lapsed on {state.valid_until}, before this "
+                                       f"meeting on {m.date}; review it and record the new date in risk_assessment "
+                                       f"(the old one under previous)")
+        if venue.overheard and m.kind == "one-to-one":
+            yield m.source.problem(field, "venue-overheard",
+                                   f"{where} is marked overheard: conversations there can be overheard, so it is "
+                                   f"not for one-to-ones; meet somewhere private")
+
+
+def groups_run_well(records: Records, as_of: date) -> Iterator[Problem]:
+    """At every held group: the ground rules revisited, and the attendance counted (for evaluation)."""
+    for m in records.meetings:
+        if m.kind != "group" or not m.held:
+            continue
+        if m.ground_rules_revisited is not True:
+            said = "not revisited" if m.ground_rules_revisited is False else "not recorded as revisited"
+            yield m.source.problem(("ground_rules_revisited",), "ground-rules",
+                                   f"ground rules {said} at this group; revisit them at every meeting and record "
+                                   f"ground_rules_revisited: true")
+        if m.attendance is None:
+            yield m.source.problem(("attendance",), "no-attendance",
+                                   "no attendance recorded for this group; add attendance (how many came)")
+
 
 def quiet_matches(records: Records, as_of: date) -> Iterator[Problem]:
     """An active match with no meeting for a while: the mentee may have stepped back (say so kindly)."""
@@ -677,6 +813,7 @@ RULES: tuple[Rule, ...] = (
     known_competencies,
     known_training,
     known_matches,
+    known_places,
     evidence_files,
     evidence_owners,
     no_future_dates,
@@ -688,7 +825,13 @@ RULES: tuple[Rule, ...] = (
     lone_working_checked,
     debriefed_in_time,
     two_facilitators,
-    supervision_actions_done,
+    actions_done,
+    planned_meetings_updated,
+    lone_working_times,
+    lone_working_escalated,
+    concerns_have_actions,
+    venues_safe,
+    groups_run_well,
     one_arrangement_per_type,
     peer_supervision_had,
     supervision_agreements,

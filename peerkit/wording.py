@@ -10,13 +10,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable, Mapping
 
-from .obligations import (ACTION, AGREEMENT, COPY, DEBRIEF, FACILITATION, IN_TRAINING, LONE_WORKING, ONE_TO_ONE,
-                          PEER_SUPERVISION, QUIET_MATCH, SUPERVISION, TRAINING, UNSIGNED, WAITING,
-                          Obligation)
+from .obligations import (ACTION, AGREEMENT, CONCERN, COPY, DEBRIEF, ESCALATION, FACILITATION, IN_TRAINING,
+                          LONE_WORKING, MEETING_ACTION, ONE_TO_ONE, PEER_SUPERVISION, PLANNED, QUIET_MATCH,
+                          SUPERVISION, TRAINING, UNSIGNED, WAITING, Obligation)
 
 DateText = Callable[[date], str]
 
 HEADINGS = {
+    CONCERN: "Concerns from debriefs",
+    ESCALATION: "Lone-working escalations",
     SUPERVISION: "Supervision",
     PEER_SUPERVISION: "Peer supervision",
     AGREEMENT: "Supervision agreements",
@@ -24,12 +26,23 @@ HEADINGS = {
     ONE_TO_ONE: "One-to-ones with the coordinator",
     TRAINING: "Mandatory training",
     ACTION: "Supervision actions",
+    MEETING_ACTION: "Meeting and debrief actions",
+    PLANNED: "Planned meetings to update",
     DEBRIEF: "Debriefs",
     LONE_WORKING: "Lone working",
     FACILITATION: "Group facilitation",
     QUIET_MATCH: "Quiet matches",
     WAITING: "Waiting for a match",
 }
+
+
+# How the sentences name a kind of meeting.
+MEETING_WORDS = {"one-to-one": "one-to-one", "group": "group meeting",
+                 "coordinator-one-to-one": "coordinator's one-to-one"}
+
+
+def meeting_words(kind: str) -> str:
+    return MEETING_WORDS.get(kind, f"{kind} meeting")
 
 
 def iso(day: date) -> str:
@@ -76,7 +89,24 @@ def describe(obligation: Obligation, people: Mapping[str, str], date_text: DateT
         times = " or ".join(_TIMES.get(name, name) for name in o.missing)
         return f"{who}: no lone-working {times} for the community meeting on {_day(o.since, date_text)}"
     if o.kind == FACILITATION:
-        return f"{who}: group run by one facilitator on {_day(o.since, date_text)} (best practice is two)"
+        had, needed = o.counts
+        why = "best practice is two" if needed == 2 else f"the group needs {needed}"
+        return f"{who}: group run by {_facilitators(had)} on {_day(o.since, date_text)} ({why})"
+    if o.kind == CONCERN:
+        still_open, agreed = o.counts
+        actions = (f"{still_open} of {agreed} action{'' if agreed == 1 else 's'} still open" if agreed
+                   else "no action recorded yet")
+        return (f"{who}: {o.subject} concern raised at the debrief of the {meeting_words(o.meeting)} on "
+                f"{_day(o.since, date_text)}; {actions}")
+    if o.kind == ESCALATION:
+        return f"{who}: lone working escalated at the {meeting_words(o.subject)} on {_day(o.since, date_text)}"
+    if o.kind == MEETING_ACTION:
+        where = "at the debrief of" if o.origin == "debrief" else "at"
+        return (f"{who}: '{o.subject}' (agreed {where} the {meeting_words(o.meeting)} on "
+                f"{_day(o.since, date_text)}) due {_day(o.due, date_text)}")
+    if o.kind == PLANNED:
+        return (f"{who}: the {meeting_words(o.subject)} planned for {_day(o.since, date_text)} is not yet "
+                f"marked held or cancelled")
     if o.kind == QUIET_MATCH:
         since = "since the last meeting on" if o.status == "met" else "since they were matched on"
         return (f"{who}: no meeting with {o.mentee} (match {o.subject}) {since} {_day(o.since, date_text)}; "
@@ -87,8 +117,9 @@ def describe(obligation: Obligation, people: Mapping[str, str], date_text: DateT
 
 
 _TIMES = {"checked_in": "check-in", "checked_out": "check-out"}
-# Owed about something that already happened (a missing check-out): how long ago, not "overdue".
-_SINCE_KINDS = frozenset({LONE_WORKING, FACILITATION})
+# Owed about something that already happened (a missing check-out, a concern raised at a
+# debrief, an escalation): how long ago, not "overdue".
+_SINCE_KINDS = frozenset({LONE_WORKING, FACILITATION, CONCERN, ESCALATION})
 
 
 def when(obligation: Obligation, as_of: date) -> str:
@@ -103,6 +134,10 @@ def when(obligation: Obligation, as_of: date) -> str:
     if days == 0:
         return "due today"
     return f"in {days} day{'' if days == 1 else 's'}"
+
+
+def _facilitators(n: int) -> str:
+    return "one facilitator" if n == 1 else f"{n} facilitators"
 
 
 def _day(value: date | None, date_text: DateText) -> str:

@@ -39,6 +39,8 @@ def add_a_warning(records: Path) -> None:
         duration_minutes: 60
         debrief:
           date: 2025-04-07
+        attendance: 6
+        ground_rules_revisited: true
     """)
 
 
@@ -105,6 +107,8 @@ def test_summary_counts_singular_and_plural(records):
         duration_minutes: 60
         debrief:
           date: 2025-04-08
+        attendance: 6
+        ground_rules_revisited: true
     """)
     write(records / "meetings/2025/2025-04-09-check-in.yaml", """
         date: 2025-04-09

@@ -182,6 +182,8 @@ def test_unknown_supporter_in_lists_points_at_the_item(records):
         duration_minutes: 60
         debrief:
           date: 2025-04-07
+        attendance: 6
+        ground_rules_revisited: true
     """)
     write(records / "supervision/2025/2025-04-08-group.yaml", """
         date: 2025-04-08
@@ -629,6 +631,8 @@ def test_no_debrief_late(records):
         debrief:
           method: email
           date: 2025-04-12
+        attendance: 6
+        ground_rules_revisited: true
     """)
     exit_code, output = run_check(records)
     p = only(output, records, "no-debrief")
@@ -667,6 +671,8 @@ def test_no_debrief_uses_programme_setting(records):
         duration_minutes: 60
         debrief:
           date: 2025-04-12
+        attendance: 6
+        ground_rules_revisited: true
     """)
     assert run_check(records) == (0, "checked 9 files: 0 errors, 0 warnings\n")
 
@@ -680,6 +686,8 @@ def test_debrief_before_meeting(records):
         duration_minutes: 60
         debrief:
           date: 2025-04-06
+        attendance: 6
+        ground_rules_revisited: true
     """)
     exit_code, output = run_check(records)
     p = only(output, records, "debrief-before-meeting")
@@ -698,6 +706,8 @@ def test_one_facilitator(records):
         duration_minutes: 60
         debrief:
           date: 2025-04-07
+        attendance: 6
+        ground_rules_revisited: true
     """)
     exit_code, output = run_check(records)
     p = only(output, records, "one-facilitator")

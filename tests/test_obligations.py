@@ -15,9 +15,9 @@ from pathlib import Path
 
 from conftest import DEMO_AS_OF, run
 from peerkit.model import Meeting, Programme, Records, Supervision, Supporter
-from peerkit.obligations import (ACTION, DEBRIEF, FACILITATION, HORIZON_DAYS, LONE_WORKING, SUPERVISION, listed,
-                                 obligations, select)
-from peerkit.rules import debriefed_in_time, lone_working_checked, supervision_actions_done, two_facilitators
+from peerkit.obligations import (ACTION, CONCERN, DEBRIEF, ESCALATION, FACILITATION, HORIZON_DAYS, LONE_WORKING,
+                                 SUPERVISION, listed, obligations, select)
+from peerkit.rules import actions_done, debriefed_in_time, lone_working_checked, two_facilitators
 from peerkit.source import Source
 from peerkit.wording import HEADINGS, describe, when
 
@@ -40,8 +40,8 @@ def _attention_items(index_html: str) -> list[tuple[str, str, str]]:
 def _when(category: str, days: int | None) -> str:
     if days is None:
         return "never done"
-    if category in (LONE_WORKING, FACILITATION):  # about something past: how long ago
-        return f"{-days} day{'' if days == -1 else 's'} ago"
+    if category in (LONE_WORKING, FACILITATION, CONCERN, ESCALATION):  # about something past: how long ago
+        return "today" if days == 0 else f"{-days} day{'' if days == -1 else 's'} ago"
     if days < 0:
         return f"{-days} day{'' if days == -1 else 's'} overdue"
     return "due today" if days == 0 else f"in {days} day{'' if days == 1 else 's'}"
@@ -143,7 +143,7 @@ def test_actions_are_announced_within_the_horizon_and_warned_once_overdue():
     assert [o.subject for o in actions] == ["Book the refresher", "Read the policy", "Shadow a group"]
     assert [o.subject for o in actions if listed(o, AS_OF)] == ["Book the refresher", "Read the policy"]
     assert [o.subject for o in actions if listed(o, AS_OF, within=90)] == [o.subject for o in actions]
-    [warning] = supervision_actions_done(records(session), AS_OF)
+    [warning] = actions_done(records(session), AS_OF)
     assert (warning.line, warning.column, warning.code) == (9, 5, "overdue-action")
 
 

@@ -188,6 +188,8 @@ def meetings(draw) -> tuple[str, dict]:
     day = draw(st.dates(FIRST, LAST))
     kind = draw(st.sampled_from(enum("meeting", "kind")))
     record: dict = {"date": day, "kind": kind}
+    if draw(st.booleans()):
+        record["status"] = draw(st.sampled_from(enum("meeting", "status")))
     if kind == "group":
         record["facilitators"] = draw(st.lists(st.sampled_from(SUPPORTERS), min_size=1, max_size=2, unique=True))
     else:
@@ -197,7 +199,8 @@ def meetings(draw) -> tuple[str, dict]:
     record["setting"] = draw(st.sampled_from(enum("meeting", "setting")))
     record["duration_minutes"] = draw(st.integers(1, 1440))
     if draw(st.booleans()):
-        record["lone_working"] = {"checked_in": draw(times), "checked_out": draw(times)}
+        checked_in, checked_out = sorted((draw(times), draw(times)))  # a check-out comes after the check-in
+        record["lone_working"] = {"checked_in": checked_in, "checked_out": checked_out}
     if kind == "group":
         record["topic"] = draw(title)
         record["attendance"] = draw(st.integers(0, 1000))
