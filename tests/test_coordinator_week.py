@@ -22,6 +22,7 @@ SOLO_GROUP = """
     debrief:
       date: 2025-04-07
       method: in-person
+    ground_rules_revisited: true
 """
 MEETING = "meetings/2025/2025-04-07-peer-group.yaml"
 
@@ -140,7 +141,7 @@ def test_an_acknowledged_warning_no_longer_counts_and_is_listed_with_its_reason(
     write(records / MEETING, ACKNOWLEDGED)
     exit_code, output = run_check(records, "--strict")
     assert exit_code == 0, output
-    assert (f"{MEETING}:12:5: note: acknowledged one-facilitator accepted by Jo Hill (coordinator) on 2025-04-08: "
+    assert (f"{MEETING}:13:5: note: acknowledged one-facilitator accepted by Jo Hill (coordinator) on 2025-04-08: "
             "Co-facilitator off sick") in output.replace(str(records) + "/", "")
     assert output.splitlines()[-1].endswith("0 errors, 0 warnings, 1 note")
     due = json.loads(run("due", str(records), "--as-of", AS_OF, "--format", "json")[1])
@@ -163,7 +164,7 @@ def test_an_acknowledged_warning_no_longer_counts_and_is_listed_with_its_reason(
 def test_acknowledgements_that_match_nothing_or_an_error_are_problems_themselves(records, code, expected):
     write(records / MEETING, ACKNOWLEDGED.replace("code: one-facilitator", f"code: {code}"))
     exit_code, output = run_check(records)
-    [line] = [line for line in output.splitlines() if "acknowledge" in line and ":12:5:" in line]
+    [line] = [line for line in output.splitlines() if "acknowledge" in line and ":13:5:" in line]
     assert expected in line, output
     assert exit_code == (1 if "error:" in expected else 0)
 

@@ -209,8 +209,8 @@ def test_an_escalation_is_a_warning_and_heads_due(records):
     assert (p.path, p.line, p.column, p.severity) == (rel, 11, 3, "warning")
     assert "lone working was escalated at this meeting; make sure the supporter is safe" in p.message
     code, text = run("due", records, "--as-of", "2025-06-30")
-    assert "Lone-working escalations (1)\n  raised 28 days ago Amara Okafor: lone working escalated at the " \
-           "one-to-one on 2025-06-02" in text.replace("  records", " records")
+    assert "Lone-working escalations (1)\n  28 days ago " in text
+    assert "Amara Okafor: lone working escalated at the one-to-one on 2025-06-02" in text
 
 
 # --- debrief concerns and actions ----------------------------------------------------
