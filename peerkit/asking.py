@@ -146,7 +146,8 @@ def hours(answer: str) -> float | int:
     return int(number) if number.is_integer() else number
 
 
-def a_date(today: date, required: bool = True) -> Reader:
+def a_date(today: date, required: bool = True, ahead: bool = False) -> Reader:
+    """A YYYY-MM-DD date, not after ``today`` unless it may be ``ahead`` (a planned meeting)."""
     def read(answer: str) -> date | None:
         answer = answer.strip()
         if not answer and not required:
@@ -155,7 +156,7 @@ def a_date(today: date, required: bool = True) -> Reader:
             day = date.fromisoformat(answer)
         except ValueError:
             raise BadAnswer(f"'{answer}' is not a date; type YYYY-MM-DD, e.g. {today.isoformat()}") from None
-        if day > today:
+        if day > today and not ahead:
             raise BadAnswer(f"{day} is after today; record things once they have happened")
         return day
     return read
@@ -201,6 +202,10 @@ def questions(kind: str, values: dict[str, Any], root: Path, today: date) -> lis
                          required=False, choices=choices("supporter", "roles"), multiple=True)]
     dated = Question("date", "--date", "Date (YYYY-MM-DD)", a_date(today), required=False, default=on)
     if kind == "meeting":
+        planned = bool(values.get("planned"))
+        if planned:  # recorded ahead: its date may be after today
+            dated = Question("date", "--date", "Date (YYYY-MM-DD)", a_date(today, ahead=True), required=False,
+                             default=on)
         asked = [dated, Question("kind", "--kind", "Kind of meeting", choice(choices("meeting", "kind")),
                                  choices=choices("meeting", "kind"))]
         if values.get("kind") == "group":
@@ -217,7 +222,9 @@ def questions(kind: str, values: dict[str, Any], root: Path, today: date) -> lis
             asked += [Question("topic", "--topic", "Topic", text(False), required=False),
                       Question("attendance", "--attendance", "Attendance (people at the group)",
                                whole_number("people", 0, 1000, False, example=8), required=False)]
-        if values.get("setting") == "community":
+        if planned:
+            asked.append(Question("start", "--start", "Starts at (HH:MM)", a_time, required=False))
+        elif values.get("setting") == "community":
             asked += [Question("checked_in", "--checked-in", "Lone working: checked in at (HH:MM)", a_time,
                                required=False),
                       Question("checked_out", "--checked-out", "Lone working: checked out at (HH:MM)", a_time,

@@ -44,6 +44,8 @@ class DateType(click.ParamType):
 
 
 DATE = DateType()
+
+
 as_of_option = click.option(
     "--as-of", type=DATE, default=None, metavar="DATE",
     help="Treat DATE (YYYY-MM-DD) as today, for due dates and date checks. Default: today.")
@@ -513,6 +515,12 @@ def _enum(kind: str, *field: str) -> click.Choice:
     return click.Choice(choices(kind, *field))
 
 
+def _enum_of(kind: str, *field_path: str) -> click.Choice:
+    from .validate import vocabulary
+
+    return click.Choice(vocabulary(kind, *field_path))
+
+
 records_argument = click.argument("records", type=RECORDS_DIR, required=False)
 date_option = click.option("--date", type=DATE, default=None, metavar="DATE", help="YYYY-MM-DD. Default: today.")
 
@@ -570,22 +578,76 @@ def new_supporter(records: Path, **values) -> None:
 @click.option("--topic", help="A few words (groups: also names the file).")
 @click.option("--attendance", type=Answer("people", asking.whole_number("people", 0, 1000, example=8)),
               help="People at a group.")
+@click.option("--planned", is_flag=True, help="Still to happen: status planned, and --date may be ahead.")
+@click.option("--start", type=Answer("time", asking.a_time), metavar="HH:MM",
+              help="Start time (planned meetings: when it happens).")
+@click.option("--venue", metavar="ID", help="Where: a venue in venues/<id>.yaml.")
+@click.option("--group", metavar="ID", help="Group meetings: the group in groups/<id>.yaml (also names the file).")
 @click.option("--checked-in", type=Answer("time", asking.a_time), metavar="HH:MM",
               help="Lone-working check-in time (community meetings).")
 @click.option("--checked-out", type=Answer("time", asking.a_time), metavar="HH:MM", help="Lone-working check-out time.")
+@click.option("--with", "with_whom", metavar="WHO", help="Who they check in and out with: a role, e.g. coordinator.")
 @click.option("--match", metavar="MATCH", help="The match a one-to-one belongs to; fills in its supporter and mentee.")
 def new_meeting(records: Path, **values) -> None:
     """A meeting, in meetings/<YYYY>/.
 
-    The file is <date>-<kind>-<supporter>.yaml (groups: <date>-group-<topic>.yaml),
-    never named after the mentee.
+    The file is <date>-<kind>-<supporter>.yaml (groups: <date>-group-<group
+    or topic>.yaml), never named after the mentee. With --planned the
+    meeting is recorded ahead (status: planned), so the coordinator knows
+    when and where it happens; mark it held afterwards with peerkit held FILE.
 
     \b
     Example:
-      peerkit new meeting records/ --kind group --facilitator amara-okafor \\
+      peerkit new meeting records/ --planned --date 2026-11-26 --start 10:30 --kind one-to-one \\
+          --supporter amara-okafor --mentee DK --setting community --venue canal-cafe --duration 60
+      peerkit new meeting records/ --kind group --group drop-in --facilitator amara-okafor \\
           --facilitator grace-mensah --setting in-house --duration 90 --topic "Drop-in" --attendance 9
     """
+    if values["planned"] and (values["checked_in"] or values["checked_out"]):
+        raise click.UsageError("--checked-in and --checked-out are recorded once the meeting is held: "
+                               "peerkit held FILE --checked-in HH:MM --checked-out HH:MM")
     _new_record("meeting", records, values)
+
+
+@main.command()
+@click.argument("file", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--checked-in", type=Answer("time", asking.a_time), metavar="HH:MM", help="Lone-working check-in time.")
+@click.option("--checked-out", type=Answer("time", asking.a_time), metavar="HH:MM", help="Lone-working check-out time.")
+@click.option("--with", "with_whom", metavar="WHO", help="Who they checked in and out with: a role, e.g. coordinator.")
+@click.option("--escalated", is_flag=True, help="The lone-working procedure was escalated (listed under Needs attention).")
+@click.option("--debrief-method", type=_enum_of("meeting", "debrief", "method"), help="How the debrief happened.")
+@click.option("--debrief-date", type=DATE, metavar="DATE", help="YYYY-MM-DD. Default: today (when a debrief is given).")
+@click.option("--concern", type=_enum_of("meeting", "debrief", "concern"), help="What the debrief raised.")
+@click.option("--debrief-notes", metavar="TEXT", help="What was discussed (coordinator pages only; no names).")
+@click.option("--attendance", type=click.IntRange(0), help="Groups: how many came.")
+@click.option("--ground-rules/--no-ground-rules", default=None, help="Groups: whether the ground rules were revisited.")
+@as_of_option
+def held(file: Path, as_of: date | None, **values) -> None:
+    """Mark a planned meeting held, with its check-in, check-out and debrief.
+
+    A small edit of FILE: status becomes held and the given fields are
+    added where the schema puts them; comments, blank lines and the order of
+    the fields already there stay as they were. The edited meeting is
+    checked first (the whole records folder, as peerkit check would): on an
+    error nothing is written. Prints FILE; check's warnings about it go to
+    standard error.
+
+    \b
+    Example:
+      peerkit held records/meetings/2026/2026-11-23-one-to-one-amara-okafor.yaml \\
+          --checked-in 10:25 --checked-out 11:40 --with coordinator --debrief-method phone --concern none
+    """
+    from .held import HeldError, mark_held
+
+    try:
+        shown_path, warnings = mark_held(file, values, as_of or date.today())
+    except HeldError as exc:
+        click.echo(FORMATTERS["text"](exc.problems), err=True)
+        click.echo(f"error: held refused; nothing was written ({file.as_posix()} is unchanged)", err=True)
+        sys.exit(1)
+    if warnings:
+        click.echo(FORMATTERS["text"](warnings), err=True)
+    click.echo(shown_path)
 
 
 @new.command("supervision")

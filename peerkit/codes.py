@@ -74,6 +74,7 @@ CODES: tuple[Code, ...] = (
     Code('before-session', ERROR, 'an action marked done, or a copy of supervision notes given, before the session'),
     Code('checkout-before-checkin', ERROR, "a lone-working check-out earlier than the check-in (unless the meeting runs past midnight)"),
     Code('not-planned', ERROR, '`peerkit held` given a file that is not a planned meeting (held already, cancelled, or not a meeting)'),
+    Code('cannot-edit', ERROR, "`peerkit held` cannot change the file safely (a field over several lines or written `{...}` on one line, a link, a file changed meanwhile); edit it by hand"),
     Code('lone-working', WARNING, 'a community meeting without lone-working check-in and check-out'),
     Code('no-debrief', WARNING, 'a meeting with no debrief within `debrief_within_days` (default 2)'),
     Code('one-facilitator', WARNING, "a group run by fewer facilitators than it needs (its group's `facilitators_needed`; default two, best practice)"),

@@ -11,7 +11,10 @@ every key and value is written. Three kinds of edit are built on that:
   for byte, comments and line ends included;
 * **setting fields** (:func:`set_fields`, :func:`plan`): an existing one-line
   value is replaced where it is (its comment stays), new fields are inserted
-  in the schema's order, before the next field and the comments above it;
+  in the schema's order, before the next field and the comments above it; a
+  mapping given for a field already written as an indented block (a planned
+  meeting's ``lone_working`` holding only ``with:``) is merged into it the
+  same way, one level down;
 * **canonical form** (:mod:`peerkit.fmt`), which renders values with
   :func:`render_fields`, as new fields here are.
 
@@ -43,7 +46,11 @@ _BOM = "\ufeff"
 
 
 class EditError(Exception):
-    """The edit cannot be made safely; the file is left as it was."""
+    """The edit cannot be made safely; the file is left as it was. ``field``: where, when known."""
+
+    def __init__(self, message: str, field: FieldPath = ()) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class Unparsed(EditError):
@@ -205,7 +212,9 @@ def set_fields(text: str, positions: Positions, changes: Mapping[str, Any], orde
     the schema's order of top-level fields. A field already in the file must
     have a one-line value (``status: active  # note``: the comment stays);
     others are added, in ``order``, before the first field that follows them
-    (and the comments and blank lines above it), or after the last field.
+    (and the comments and blank lines above it), or after the last field. A
+    mapping for a field already written as a block mapping is merged into it
+    (:func:`_merge_block`).
     """
     newline = "\r\n" if "\r\n" in text else "\n"
     bom = text.startswith(_BOM)
@@ -217,9 +226,12 @@ def set_fields(text: str, positions: Positions, changes: Mapping[str, Any], orde
         raise EditError("the file is written in flow style ({...} on one line); edit it by hand")
     lines = body.splitlines(keepends=True)
     present = {key.value: (key, value) for key, value in root.value}
+    merged = {name: value for name, value in changes.items() if name in present and isinstance(value, Mapping)}
     patches = [_replace_value(lines, name, *present[name], value, kind)
-               for name, value in changes.items() if name in present]
+               for name, value in changes.items() if name in present and name not in merged]
     body = apply_patches(body, patches)
+    for name, fields in merged.items():
+        body = _merge_block(body, name, fields, kind, newline)
     rank = {name: i for i, name in enumerate(order)}
     indent = min((key.start_mark.column for key, _ in present.values()), default=0)
     for name in sorted((n for n in changes if n not in present), key=lambda n: rank.get(n, len(rank))):
@@ -235,19 +247,57 @@ def set_fields(text: str, positions: Positions, changes: Mapping[str, Any], orde
 
 
 def _replace_value(lines: list[str], name: str, key: yaml.Node, value: yaml.Node, new: Any,
-                   kind: str | None) -> Patch:
-    """A patch that writes ``new`` in place of the one-line scalar ``value``."""
+                   kind: str | None, at: FieldPath = ()) -> Patch:
+    """A patch that writes ``new`` in place of the one-line scalar ``value`` (of the mapping at ``at``)."""
+    where = (*at, name)
     if not isinstance(new, SCALARS) or not isinstance(value, yaml.ScalarNode) or value.style in ("|", ">"):
-        raise EditError(f"'{name}' is already in the file; edit it by hand")
+        raise EditError(f"'{'.'.join(map(str, where))}' is already in the file; edit it by hand", where)
     if value.start_mark.line != value.end_mark.line or value.start_mark.line != key.start_mark.line:
         raise EditError(f"the value of '{name}' on line {key.start_mark.line + 1} runs over several lines; "
-                        f"edit it by hand")
+                        f"edit it by hand", where)
     line = lines[value.start_mark.line]
     old = line[value.start_mark.column:value.end_mark.column]
-    rendered = render_fields({name: new}, 0, kind)
+    rendered = render_fields({name: new}, 0, kind, at)
     if len(rendered) != 1:
         raise EditError(f"the new value of '{name}' takes several lines; edit it by hand")
     return Patch(value.start_mark.line, value.start_mark.column, old, rendered[0].split(":", 1)[1].strip())
+
+
+def _merge_block(body: str, name: str, fields: Mapping[str, Any], kind: str | None, newline: str) -> str:
+    """``body`` with ``fields`` set inside the block mapping ``name``: a value there replaced on its line,
+    the others inserted in the schema's order among the fields present (or after the last of them)."""
+    rank = {field: i for i, field in enumerate(_field_order(kind, name))}
+    for field in sorted(fields, key=lambda f: rank.get(f, len(rank))):
+        root = yaml.compose(body, Loader=yaml.CSafeLoader)
+        key, node = next((k, v) for k, v in root.value if k.value == name)
+        if not isinstance(node, yaml.MappingNode) or node.flow_style or not node.value:
+            raise EditError(f"{name} is written on one line; write it as an indented block (each field on its "
+                            f"own line), then try again", (name,))
+        lines = body.splitlines(keepends=True)
+        children = {k.value: (k, v) for k, v in node.value}
+        if field in children:
+            body = apply_patches(body, [_replace_value(lines, field, *children[field], fields[field], kind, (name,))])
+            continue
+        indent = min(k.start_mark.column for k, _ in node.value)
+        later = [k.start_mark.line for k, _ in node.value if rank.get(k.value, len(rank)) > rank.get(field, len(rank))]
+        end = node.end_mark.line + (1 if node.end_mark.column else 0)
+        at = min(later) if later else min(end, len(lines))
+        while at > key.start_mark.line + 1 and (not lines[at - 1].strip() or lines[at - 1].lstrip().startswith("#")):
+            at -= 1
+        if at == len(lines) and lines and not lines[-1].endswith(("\n", "\r")):
+            lines[-1] += newline
+        lines[at:at] = [line + newline for line in render_fields({field: fields[field]}, indent, kind, (name,))]
+        body = "".join(lines)
+    return body
+
+
+def _field_order(kind: str | None, name: str) -> Sequence[str]:
+    """The schema's order of the fields of the mapping ``name`` of a ``kind`` record."""
+    if kind is None:
+        return ()
+    from .validate import schema
+
+    return tuple(schema(kind).get("properties", {}).get(name, {}).get("properties", {}))
 
 
 def _insertion_line(lines: list[str], root: yaml.MappingNode, name: str, rank: Mapping[str, int]) -> int:
@@ -282,6 +332,13 @@ def plain(value: Any) -> Any:
     return str(value) if isinstance(value, str) else value
 
 
+def _merged(old: Any, value: Any) -> Any:
+    """What a field will hold: ``value``, or a mapping merged into the mapping already there."""
+    if isinstance(value, Mapping) and isinstance(old, dict):
+        return {**old, **plain(value)}
+    return plain(value)
+
+
 def plan(path: Path, rel: str, display: str, changes: Mapping[str, Any], order: Sequence[str],
          kind: str | None = None) -> Edit:
     """The edit of ``path`` that sets ``changes``, read again and proved to change nothing else."""
@@ -291,7 +348,7 @@ def plan(path: Path, rel: str, display: str, changes: Mapping[str, Any], order: 
     except Unparsed:
         raise EditError(f"{display} has errors; fix them first (peerkit check)") from None
     text = set_fields(old.decode("utf-8"), parsed.positions, changes, order, kind)
-    expected = {**parsed.data, **{name: plain(value) for name, value in changes.items()}}
+    expected = {**parsed.data, **{name: _merged(parsed.data.get(name), value) for name, value in changes.items()}}
     again = reread(text.encode("utf-8"), rel, display)
     if again != expected:
         raise EditError(f"peerkit could not edit {display} without changing something else; edit it by hand")

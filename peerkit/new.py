@@ -92,14 +92,18 @@ _SLUG_PREFIX = {"one-to-one": "one-to-one", "group": "group", "coordinator-one-t
 def meeting_record(v: dict[str, Any], today: date) -> tuple[str, dict[str, Any]]:
     day = v.get("date") or today
     times = {"checked_in": v.get("checked_in"), "checked_out": v.get("checked_out")}
-    data = {"date": day, "kind": v["kind"], "supporter": v.get("supporter"),
-            "facilitators": list(v.get("facilitators") or ()),
+    lone = {name: _Quoted(t) for name, t in times.items() if t}
+    data = {"date": day, "status": "planned" if v.get("planned") else None, "kind": v["kind"],
+            "supporter": v.get("supporter"), "facilitators": list(v.get("facilitators") or ()),
             "mentee": _Quoted(v["mentee"]) if v.get("mentee") else None,
-            "setting": v["setting"], "duration_minutes": v["duration"], "topic": v.get("topic"),
-            "lone_working": {name: _Quoted(t) for name, t in times.items() if t},
+            "setting": v["setting"], "start": _Quoted(v["start"]) if v.get("start") else None,
+            "venue": v.get("venue"), "group": v.get("group"), "duration_minutes": v["duration"],
+            "topic": v.get("topic"), "lone_working": {**lone, "with": v.get("with_whom")},
             "attendance": v.get("attendance"), "match": v.get("match")}
     # The slug names the supporter, never the mentee: file names end up in git logs and exports.
-    tail = slugify(v.get("topic") or "", 4) if v["kind"] == "group" else (v.get("supporter") or "")
+    # A group's file is named after the group (or the topic): group-drop-in.
+    group_name = v.get("group") or slugify(v.get("topic") or "", 4)
+    tail = group_name if v["kind"] == "group" else (v.get("supporter") or "")
     slug = "-".join(part for part in (_SLUG_PREFIX.get(v["kind"], v["kind"]), tail) if part)
     return f"meetings/{day.year}/{day.isoformat()}-{slug}", data
 
@@ -193,20 +197,22 @@ def in_schema_order(data: dict[str, Any], node: dict[str, Any], defs: dict[str, 
 
 # --- checking -----------------------------------------------------------------
 
-def problems(kind: str, rel: str, text: str, root: Path, today: date) -> list[Problem]:
+def problems(kind: str, rel: str, text: str, root: Path, today: date, *, root_display: str | None = None,
+             replacing: bool = False) -> list[Problem]:
     """What ``peerkit check`` would say of ``text`` at ``rel``: the real pipeline, on the
-    tree plus this one file held in memory, keeping only the new file's problems."""
+    tree plus this one file held in memory (``replacing`` the file at ``rel``, for an
+    edit), keeping only that file's problems."""
     from .discover import RecordFile, display_path
     from .pipeline import check, load_record
 
-    root_display = root.as_posix().rstrip("/") or "."
+    root_display = root_display or root.as_posix().rstrip("/") or "."
     candidate = RecordFile(kind, str(root / rel), rel, display_path(root_display, rel))
     raw = text.encode("utf-8")
 
     def load(files):
         return [load_record(f, raw if f.rel == rel else None) for f in files]
 
-    result = check(root, today, root_display, load=load, adding=(candidate,))
+    result = check(root, today, root_display, load=load, adding=() if replacing else (candidate,))
     return [p for p in result.problems if p.path == candidate.display]
 
 

@@ -387,8 +387,9 @@ def no_future_dates(records: Records, as_of: date) -> Iterator[Problem]:
     for record in (*records.supporters, *_activity(records), *records.matches):
         for field, value in _past_dates(record):
             if value > as_of:
-                hint = ("only a planned meeting may be dated ahead: set status: planned (or delete the file "
-                        "if it was cancelled in advance)" if isinstance(record, Meeting) and field == ("date",)
+                hint = ("only a planned meeting may be dated ahead: set status: planned (peerkit new meeting "
+                        "--planned), or delete the file if it was cancelled in advance"
+                        if isinstance(record, Meeting) and field == ("date",)
                         else "record things once they have happened")
                 yield record.source.problem(field, "future-date", f"{field_name(field)} {value} is after {as_of}; {hint}")
 
