@@ -44,7 +44,8 @@ from .obligations import HORIZON_DAYS, select
 from .provenance import Provenance, provenance
 from .problems import printable
 from .relationships import GOAL_STATUSES, REMATCH_MENTEE_MATCHES, REMATCH_SUPPORTER_BREAKDOWNS, relationships
-from .wording import HEADINGS, describe, when
+from .safety import COMING_UP_DAYS, coming_up, group_rows, venue_rows
+from .wording import HEADINGS, describe, meeting_words, when
 
 MARKER = ".peerkit-site"
 MARKER_NOTE = ("Built by peerkit. It replaces this folder on every build, but only while the folder holds "
@@ -272,7 +273,16 @@ def render_dashboard(analysis: Analysis, provenance: Provenance | None = None) -
         **_page_context(analysis, provenance), attention_count=sum(len(items) for _, items in groups),
         attention_groups=groups, horizon=HORIZON_DAYS, chart=chart, supervision_types=SUPERVISION_TYPES,
         endings_chart=endings_chart, goal_statuses=GOAL_STATUSES, rematch_mentee=REMATCH_MENTEE_MATCHES,
-        rematch_breakdowns=REMATCH_SUPPORTER_BREAKDOWNS, root="", acknowledged=acknowledged_list(analysis))
+        rematch_breakdowns=REMATCH_SUPPORTER_BREAKDOWNS, root="", acknowledged=acknowledged_list(analysis),
+        **safety_context(analysis))
+
+
+def safety_context(analysis: Analysis) -> dict:
+    """Coming up, Venues and Groups: the figures of :mod:`peerkit.safety`, and names to show them by."""
+    records, as_of = analysis.records, analysis.as_of
+    return {"coming_up": coming_up(records, as_of), "coming_up_days": COMING_UP_DAYS,
+            "venue_rows": venue_rows(records, as_of), "group_rows": group_rows(records, as_of),
+            "names": {s.id: s.name for s in records.supporters}, "meeting_words": meeting_words}
 
 
 def acknowledged_list(analysis: Analysis) -> list:

@@ -436,3 +436,21 @@ def test_lone_working_with_and_debrief_actions_hold_no_contact_details(records):
                      "  actions:", "    - action: Email dk@example.org the leaflet")
     found = [(p.path, p.line, p.code) for p in problems(run_check(records)[1], records)]
     assert found == [(rel, 10, "personal-data"), (rel, 14, "personal-data")]
+
+
+@pytest.mark.parametrize("code, lines", [
+    ("escalated", ("lone_working:", '  checked_in: "10:00"', '  checked_out: "11:40"', "  escalated: true",
+                   "debrief:", "  date: 2025-06-02")),
+    ("planned-overdue", ("status: planned",)),
+    ("concern-no-action", _debrief("follow-up")),
+])
+def test_acknowledging_the_warning_settles_it_in_due(records, code, lines):
+    rel = one_to_one(records, *lines, day="2025-06-02")
+    category = {"escalated": "escalation", "planned-overdue": "planned", "concern-no-action": "concern"}[code]
+    assert category in [i["category"] for i in _due_json(records)]
+    with (records / rel).open("a") as f:
+        f.write(f"acknowledged:\n  - code: {code}\n    reason: Followed up by phone.\n    by: Jo Hill\n"
+                f"    date: 2025-06-20\n")
+    exit_code, output = run_check(records, "--strict")
+    assert exit_code == 0 and [p.code for p in problems(output, records)] == ["acknowledged"], output
+    assert category not in [i["category"] for i in _due_json(records)]
