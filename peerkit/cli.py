@@ -772,9 +772,11 @@ def end(match: str, records: Path | None, reason: str, next_steps: str | None, s
 def due(records: Path | None, within: int, output_format: str, as_of: date | None) -> None:
     """Show what is overdue or due within DAYS.
 
-    Supervision, mandatory training renewals, supervision actions,
-    debriefs, lone working, group facilitation, quiet matches and referrals
-    waiting too long, grouped by heading;
+    Open concerns from debriefs and lone-working escalations first, then
+    supervision, mandatory training renewals, supervision, meeting and
+    debrief actions, planned meetings not yet marked held, debriefs, lone
+    working, group facilitation, quiet matches and referrals waiting too
+    long, grouped by heading;
     coloured on a terminal, plain when piped. With the default DAYS this is
     the dashboard's Needs attention. A record with errors is left out (and
     named); the rest is reported. Exit 0, or 1 when some record has errors.

@@ -92,11 +92,12 @@ def supporters(records: Records) -> Table:
 
 
 def meetings(records: Records) -> Table:
-    """No mentee, topic or notes: a meetings export may leave the organisation."""
+    """Held meetings only (planned and cancelled ones did not happen). No mentee, topic or notes: a
+    meetings export may leave the organisation."""
     header = ["date", "kind", "supporters", "setting", "duration_minutes", "attendance", "debriefed", "path"]
     rows = [[m.date, m.kind, _join(m.people), m.setting, m.duration_minutes,
              "" if m.attendance is None else m.attendance, "yes" if m.debrief else "no", _without_mentee(m)]
-            for m in sorted(records.meetings, key=lambda m: (m.date, m.source.rel))]
+            for m in sorted(records.meetings, key=lambda m: (m.date, m.source.rel)) if m.held]
     return header, rows
 
 
@@ -160,7 +161,7 @@ def period_key(day: date, unit: str) -> str:
 def _items(kind: str, records: Records) -> tuple[list[tuple[date, str, float | None]], tuple[str, ...]]:
     """(date, kind or type, hours or None where no duration was recorded) and the order of kinds."""
     if kind == "meetings":
-        return [(m.date, m.kind, m.duration_minutes / 60) for m in records.meetings], MEETING_KINDS
+        return [(m.date, m.kind, m.duration_minutes / 60) for m in records.meetings if m.held], MEETING_KINDS
     if kind == "supervision":
         return [(s.date, s.type, None if s.duration_minutes is None else s.duration_minutes / 60)
                 for s in records.supervision], SUPERVISION_TYPES

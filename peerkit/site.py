@@ -282,7 +282,7 @@ def safety_context(analysis: Analysis) -> dict:
     records, as_of = analysis.records, analysis.as_of
     return {"coming_up": coming_up(records, as_of), "coming_up_days": COMING_UP_DAYS,
             "venue_rows": venue_rows(records, as_of), "group_rows": group_rows(records, as_of),
-            "names": {s.id: s.name for s in records.supporters}, "meeting_words": meeting_words}
+            "meeting_words": meeting_words}  # names: the supporters' names, as _page_context gives them
 
 
 def acknowledged_list(analysis: Analysis) -> list:

@@ -196,3 +196,19 @@ def test_held_with_no_planned_file_or_a_bad_value_is_a_usage_error(planned):
     assert code == 2 and "'25:00' is not a time; type HH:MM on the 24-hour clock" in out
     code, out = held(planned, "--concern", "urgent")
     assert code == 2 and "'urgent' is not one of 'none', 'note', 'monitor', 'follow-up', 'safeguarding'" in out
+
+
+def test_exports_count_held_meetings_only(planned):
+    write(planned / "meetings/2025/2025-05-06-one-to-one-ben-shah.yaml", """
+        date: 2025-05-06
+        status: cancelled
+        kind: one-to-one
+        supporter: ben-shah
+        mentee: RB
+        setting: telephone
+        duration_minutes: 45
+    """)
+    rows = run("export", "meetings", planned)[1].splitlines()
+    assert [row.split(",")[0] for row in rows[1:]] == ["2025-03-04", "2025-03-10", "2025-03-12"]
+    months = run("export", "meetings", planned, "--aggregate", "month")[1].splitlines()
+    assert months[1:] == ["2025-03,one-to-one,1,1", "2025-03,group,1,1.5", "2025-03,coordinator-one-to-one,1,0.5"]
