@@ -151,20 +151,20 @@ def known_places(records: Records, as_of: date) -> Iterator[Problem]:
     venues = sorted(records.stems.get("venue", ()))
     groups = sorted(records.stems.get("group", ()))
 
-    def unknown(source: Source, field: str, value: str, known: list[str]) -> Problem:
+    def unknown(source: Source, field: str, code: str, value: str, known: list[str]) -> Problem:
         folder = f"{field}s"
-        return source.problem((field,), f"unknown-{field}",
+        return source.problem((field,), code,
                               f"no {field} '{value}' (no {folder}/{value}.yaml); {did_you_mean(value, known)}"
                               f"known ids: {listing(known) or f'none yet (add {folder}/{value}.yaml)'}")
 
     for m in records.meetings:
         if m.venue and m.venue not in venues:
-            yield unknown(m.source, "venue", m.venue, venues)
+            yield unknown(m.source, "venue", "unknown-venue", m.venue, venues)
         if m.group and m.group not in groups:
-            yield unknown(m.source, "group", m.group, groups)
+            yield unknown(m.source, "group", "unknown-group", m.group, groups)
     for g in records.groups:
         if g.venue and g.venue not in venues:
-            yield unknown(g.source, "venue", g.venue, venues)
+            yield unknown(g.source, "venue", "unknown-venue", g.venue, venues)
 
 
 def did_you_mean(value: str, known: Iterable[str]) -> str:

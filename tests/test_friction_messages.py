@@ -156,6 +156,7 @@ def test_a_hash_in_plain_text_warns_that_the_rest_was_cut(records: Path) -> None
         debrief:
           date: 2025-04-07
           method: in-person
+        ground_rules_revisited: true
     """)
     p = only(records)
     assert at(p) == (GROUP, 8, 1, "warning", "yaml-comment")

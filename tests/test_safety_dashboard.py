@@ -18,26 +18,25 @@ from browser import chromium_page, screenshot
 from peerkit.check import check
 from peerkit.cli import main
 
-DEMO = Path(__file__).resolve().parents[1] / "records"
 DEMO_AS_OF = "2026-11-20"
 SAFEGUARDING_NOTE = "controls their money"  # the demo's open safeguarding concern, in its debrief notes
 
 
 @pytest.fixture(scope="module")
-def demo_site(tmp_path_factory) -> Path:
+def demo_site(demo, tmp_path_factory) -> Path:
     site = tmp_path_factory.mktemp("safety") / "site"
-    result = CliRunner().invoke(main, ["build", str(DEMO), "-o", str(site), "--as-of", DEMO_AS_OF, "--no-pdf"])
+    result = CliRunner().invoke(main, ["build", str(demo), "-o", str(site), "--as-of", DEMO_AS_OF, "--no-pdf"])
     assert result.exit_code == 0, result.output
     return site
 
 
-def planned_mentees() -> set[str]:
-    records = check(DEMO, date.fromisoformat(DEMO_AS_OF)).records
+def planned_mentees(demo: Path) -> set[str]:
+    records = check(demo, date.fromisoformat(DEMO_AS_OF)).records
     return {m.mentee for m in records.meetings if m.planned and m.mentee}
 
 
 @pytest.mark.browser
-def test_coming_up_venues_groups_and_concerns_in_chromium(demo_site):
+def test_coming_up_venues_groups_and_concerns_in_chromium(demo, demo_site):
     with chromium_page(width=1280, height=900) as (page, console, errors):
         page.goto((demo_site / "index.html").as_uri())
         nav = page.get_by_role("navigation")
@@ -50,7 +49,8 @@ def test_coming_up_venues_groups_and_concerns_in_chromium(demo_site):
             "Mon 23 Nov 2026, 10:30", "Tue 24 Nov 2026, 14:00", "Wed 25 Nov 2026, 11:00", "Thu 26 Nov 2026, 15:30"]
         assert "Northside Community Centre, room 4 (not risk-assessed)" in rows.nth(1).inner_text()
         text = coming.inner_text()
-        assert planned_mentees() and not any(re.search(rf"\b{re.escape(m)}\b", text) for m in planned_mentees())
+        mentees = planned_mentees(demo)
+        assert mentees and not any(re.search(rf"\b{re.escape(m)}\b", text) for m in mentees)
         assert "2 Dec 2026" not in text  # a week ahead, not more
 
         attention = page.get_by_role("region", name=re.compile("^Needs attention"))
@@ -77,23 +77,23 @@ def test_coming_up_venues_groups_and_concerns_in_chromium(demo_site):
         assert errors == [] and console == []
 
 
-def test_debrief_notes_stay_on_coordinator_pages(demo_site):
-    records = check(DEMO, date.fromisoformat(DEMO_AS_OF)).records
+def test_debrief_notes_stay_on_coordinator_pages(demo, demo_site):
+    records = check(demo, date.fromisoformat(DEMO_AS_OF)).records
     [concern] = [m for m in records.meetings if m.debrief and m.debrief.concern == "safeguarding"]
     who = concern.supporter
     assert SAFEGUARDING_NOTE in (demo_site / f"supporters/{who}.html").read_text(encoding="utf-8")
     assert SAFEGUARDING_NOTE not in (demo_site / f"portfolios/{who}/index.html").read_text(encoding="utf-8")
     assert SAFEGUARDING_NOTE not in (demo_site / "index.html").read_text(encoding="utf-8")
-    result = CliRunner().invoke(main, ["export", "meetings", str(DEMO)])
+    result = CliRunner().invoke(main, ["export", "meetings", str(demo)])
     assert result.exit_code == 0 and SAFEGUARDING_NOTE not in result.output
 
 
-def test_portfolio_counts_only_held_meetings(tmp_path):
+def test_portfolio_counts_only_held_meetings(demo):
     from peerkit.analyse import Analysis
     from peerkit.portfolio import portfolio_for
 
     as_of = date.fromisoformat(DEMO_AS_OF)
-    records = check(DEMO, as_of).records
+    records = check(demo, as_of).records
     analysis = Analysis.of(records, as_of)
     tom = [m for m in records.meetings if m.supporter == "tom-whitfield" and m.date.year == 2026
            and m.kind == "one-to-one"]  # a portfolio's practice: one-to-ones and groups
@@ -102,16 +102,16 @@ def test_portfolio_counts_only_held_meetings(tmp_path):
     assert sum(n for _, n, _ in practice.rows) == sum(1 for m in tom if m.held)
 
 
-def test_the_demo_shows_each_safety_warning_once():
+def test_the_demo_shows_each_safety_warning_once(demo):
     from collections import Counter
 
     from conftest import problems, run_check
 
-    exit_code, output = run_check(DEMO, as_of=DEMO_AS_OF)
+    exit_code, output = run_check(demo, as_of=DEMO_AS_OF)
     assert exit_code == 0, output
     safety = {"planned-overdue", "escalated", "venue-risk-assessment", "venue-overheard", "ground-rules",
               "no-attendance", "concern-no-action", "checkout-before-checkin"}
-    found = Counter(p.code for p in problems(output, DEMO) if p.code in safety)
+    found = Counter(p.code for p in problems(output, demo) if p.code in safety)
     # the risk assessments: one venue never assessed (a planned meeting), one lapsed (a held meeting)
     assert found == {"planned-overdue": 1, "escalated": 1, "venue-risk-assessment": 2, "venue-overheard": 1,
                      "ground-rules": 1}, output
