@@ -387,7 +387,9 @@ def test_the_demo_shows_each_promise_warning_once(demo):
     assert exit_code == 0, output
     assert {code: found[code] for code in ("no-agreement", "agreement-review", "no-copy", "no-peer-supervision")} == {
         "no-agreement": 1, "agreement-review": 1, "no-copy": 1, "no-peer-supervision": 1}
-    assert sum(found.values()) == 11, output  # and one each of quiet-match, waiting-too-long, rematch-pattern
+    # and one each of quiet-match, waiting-too-long, rematch-pattern, and six of safety in the field
+    # (tests/test_safety_dashboard.py)
+    assert sum(found.values()) == 17, output
 
 
 def test_an_acknowledged_promise_warning_leaves_due(records):

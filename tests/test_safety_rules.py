@@ -454,3 +454,13 @@ def test_acknowledging_the_warning_settles_it_in_due(records, code, lines):
     exit_code, output = run_check(records, "--strict")
     assert exit_code == 0 and [p.code for p in problems(output, records)] == ["acknowledged"], output
     assert category not in [i["category"] for i in _due_json(records)]
+
+
+def test_a_debrief_action_done_before_the_debrief_is_an_error(records):
+    rel = one_to_one(records, *_debrief("follow-up", "- action: Refer to housing advice", "  due: 2025-06-20",
+                                        "  done: 2025-06-01"))
+    exit_code, output = run_check(records)
+    p = only(output, records, "before-session")
+    assert (p.path, p.line, p.column, p.severity) == (rel, 18, 7, "error")
+    assert "marked done on 2025-06-01, before the debrief on 2025-06-03 that agreed it" in p.message
+    assert exit_code == 1
