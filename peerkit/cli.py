@@ -614,7 +614,8 @@ def new_meeting(records: Path, **values) -> None:
 @click.option("--checked-in", type=Answer("time", asking.a_time), metavar="HH:MM", help="Lone-working check-in time.")
 @click.option("--checked-out", type=Answer("time", asking.a_time), metavar="HH:MM", help="Lone-working check-out time.")
 @click.option("--with", "with_whom", metavar="WHO", help="Who they checked in and out with: a role, e.g. coordinator.")
-@click.option("--escalated", is_flag=True, help="The lone-working procedure was escalated (listed under Needs attention).")
+@click.option("--escalated", is_flag=True,
+              help="The lone-working procedure was escalated (listed under Needs attention).")
 @click.option("--debrief-method", type=_enum_of("meeting", "debrief", "method"), help="How the debrief happened.")
 @click.option("--debrief-date", type=DATE, metavar="DATE", help="YYYY-MM-DD. Default: today (when a debrief is given).")
 @click.option("--concern", type=_enum_of("meeting", "debrief", "concern"), help="What the debrief raised.")

@@ -233,7 +233,7 @@ def _concerns(records: Records):
         if debrief is not None and debrief.concern_open:
             still_open = sum(1 for a in debrief.actions if not a.done)
             yield Obligation(CONCERN, m.people, debrief.date, m.source, ("debrief", "concern"), since=m.date,
-                             subject=debrief.concern, meeting=m.kind, counts=(still_open, len(debrief.actions)),
+                             subject=debrief.concern or "", meeting=m.kind, counts=(still_open, len(debrief.actions)),
                              code="concern-no-action" if not debrief.actions else None)
 
 

@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from . import evidence
 from .discover import stem as file_stem
-from .model import (CANCELLED, Acknowledgement, Competency, CpdEntry, Group, MandatoryTraining, Match, Meeting,
+from .model import (CANCELLED, Acknowledgement, Competency, CpdEntry, Debrief, Group, MandatoryTraining, Match, Meeting,
                     Records, Supervision, Supporter, Venue)
 from .problems import WARNING, Problem
 from .obligations import (ACTION, AGREEMENT, CONCERN, COPY, DEBRIEF, ESCALATION, FACILITATION, LONE_WORKING,
@@ -391,7 +391,8 @@ def no_future_dates(records: Records, as_of: date) -> Iterator[Problem]:
                         "--planned), or delete the file if it was cancelled in advance"
                         if isinstance(record, Meeting) and field == ("date",)
                         else "record things once they have happened")
-                yield record.source.problem(field, "future-date", f"{field_name(field)} {value} is after {as_of}; {hint}")
+                yield record.source.problem(field, "future-date",
+                                            f"{field_name(field)} {value} is after {as_of}; {hint}")
 
 
 def after_the_session(records: Records, as_of: date) -> Iterator[Problem]:
@@ -405,17 +406,22 @@ def after_the_session(records: Records, as_of: date) -> Iterator[Problem]:
                                             f"action '{_short(action.action)}' is marked done on {action.done_on}, "
                                             f"before the {what} on {record.date} that agreed it; fix the date "
                                             f"(or write done: true)")
-        debrief = record.debrief if isinstance(record, Meeting) else None
-        for action in debrief.actions if debrief else ():
-            if action.done_on and action.done_on < debrief.date:
-                yield record.source.problem(("debrief", "actions", action.index, "done"), "before-session",
-                                            f"action '{_short(action.action)}' is marked done on {action.done_on}, "
-                                            f"before the debrief on {debrief.date} that agreed it; fix the date "
-                                            f"(or write done: true)")
+        if isinstance(record, Meeting) and record.debrief is not None:
+            yield from _debrief_actions_after(record, record.debrief)
         if isinstance(record, Supervision) and record.copy_given and record.copy_given < record.date:
             yield record.source.problem(("copy_given",), "before-session",
                                         f"copy_given {record.copy_given} is before the supervision session on "
                                         f"{record.date}; a copy of the notes is given after the session: fix the date")
+
+
+def _debrief_actions_after(meeting: Meeting, debrief: Debrief) -> Iterator[Problem]:
+    """An action agreed at a debrief is done after the debrief."""
+    for action in debrief.actions:
+        if action.done_on and action.done_on < debrief.date:
+            yield meeting.source.problem(("debrief", "actions", action.index, "done"), "before-session",
+                                         f"action '{_short(action.action)}' is marked done on {action.done_on}, "
+                                         f"before the debrief on {debrief.date} that agreed it; fix the date "
+                                         f"(or write done: true)")
 
 
 def membership_gap(day: date, person: str, joined: date, left: date | None) -> tuple[str, str] | None:
@@ -666,7 +672,8 @@ def planned_meetings_updated(records: Records, as_of: date) -> Iterator[Problem]
         if o.overdue(as_of):
             yield o.source.problem(o.field, "planned-overdue",
                                    f"this meeting was planned for {o.due}, which has passed; mark it held "
-                                   f"(peerkit held FILE, with check-in, check-out and debrief) or set status: cancelled")
+                                   f"(peerkit held FILE, with check-in, check-out and debrief) "
+                                   f"or set status: cancelled")
 
 
 def lone_working_times(records: Records, as_of: date) -> Iterator[Problem]:

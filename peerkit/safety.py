@@ -42,9 +42,11 @@ def assessment_on(venue: Venue, day: date) -> Assessment:
     if not venue.needs_assessment:
         return Assessment(NOT_NEEDED)
     ra = venue.risk_assessment
-    earlier = [d for d in ra.dates if d <= day] if ra else []
+    if ra is None:
+        return Assessment(NEVER)
+    earlier = [d for d in ra.dates if d <= day]
     if not earlier:
-        return Assessment(NEVER, first=ra.dates[0] if ra else None)
+        return Assessment(NEVER, first=ra.dates[0])
     latest = earlier[-1]
     until = add_months(latest, ra.review_every_months)
     if until < day:
@@ -139,7 +141,7 @@ def group_rows(records: Records, as_of: date) -> list[GroupRow]:
             by_group.setdefault(key, []).append(m)
         elif m.planned and m.date >= as_of:
             upcoming[key] = min(m.date, upcoming.get(key, m.date))
-    groups: list[Group | None] = sorted(records.groups, key=lambda g: (g.title.casefold(), g.id))
+    groups: list[Group | None] = [*sorted(records.groups, key=lambda g: (g.title.casefold(), g.id))]
     if "" in by_group or "" in upcoming:
         groups.append(None)
     return [_group_row(records, g, by_group.get(g.id if g else "", []), upcoming.get(g.id if g else ""))

@@ -93,8 +93,8 @@ def describe(obligation: Obligation, people: Mapping[str, str], date_text: DateT
         why = "best practice is two" if needed == 2 else f"the group needs {needed}"
         return f"{who}: group run by {_facilitators(had)} on {_day(o.since, date_text)} ({why})"
     if o.kind == CONCERN:
-        still_open, agreed = o.counts
-        actions = (f"{still_open} of {agreed} action{'' if agreed == 1 else 's'} still open" if agreed
+        still_open, agreed_on = o.counts
+        actions = (f"{still_open} of {agreed_on} action{'' if agreed_on == 1 else 's'} still open" if agreed_on
                    else "no action recorded yet")
         return (f"{who}: {o.subject} concern raised at the debrief of the {meeting_words(o.meeting)} on "
                 f"{_day(o.since, date_text)}; {actions}")

@@ -60,8 +60,8 @@ def test_coming_up_venues_groups_and_concerns_in_chromium(demo, demo_site):
         assert "Planned meetings to update (1)" in headings
 
         venues = page.locator("#venues-table tbody tr")
-        status = {venues.nth(i).locator("th").inner_text().splitlines()[0]: venues.nth(i).locator("td").nth(1).inner_text()
-                  for i in range(venues.count())}
+        status = {venues.nth(i).locator("th").inner_text().splitlines()[0]:
+                  venues.nth(i).locator("td").nth(1).inner_text() for i in range(venues.count())}
         assert status["Northside Community Centre, room 4"] == "never assessed"
         assert status["Riverside Library, study room 2"].startswith("lapsed on 15 Sep 2026")
         assert status["Positive Voices hub, meeting room 1"] == "not needed (in-house)"

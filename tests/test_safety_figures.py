@@ -16,9 +16,12 @@ from peerkit.wording import describe, when
 AS_OF = date(2025, 6, 30)
 CAFE = Venue.from_data({"id": "cafe", "name": "Cafe", "setting": "community",
                         "risk_assessment": {"date": "2025-01-31", "review_every_months": 6,
-                                            "previous": ["2024-01-15"]}}, Source("venues/cafe.yaml", "venues/cafe.yaml"))
-HUB = Venue.from_data({"id": "hub", "name": "Hub", "setting": "in-house"}, Source("venues/hub.yaml", "venues/hub.yaml"))
-NEW = Venue.from_data({"id": "new", "name": "New", "setting": "community"}, Source("venues/new.yaml", "venues/new.yaml"))
+                                            "previous": ["2024-01-15"]}},
+                      Source("venues/cafe.yaml", "venues/cafe.yaml"))
+HUB = Venue.from_data({"id": "hub", "name": "Hub", "setting": "in-house"},
+                      Source("venues/hub.yaml", "venues/hub.yaml"))
+NEW = Venue.from_data({"id": "new", "name": "New", "setting": "community"},
+                      Source("venues/new.yaml", "venues/new.yaml"))
 DROP_IN = Group.from_data({"id": "drop-in", "title": "Drop-in", "venue": "hub", "facilitators_needed": 3},
                           Source("groups/drop-in.yaml", "groups/drop-in.yaml"))
 
