@@ -266,27 +266,29 @@ def _replace_value(lines: list[str], name: str, key: yaml.Node, value: yaml.Node
 def _merge_block(body: str, name: str, fields: Mapping[str, Any], kind: str | None, newline: str) -> str:
     """``body`` with ``fields`` set inside the block mapping ``name``: a value there replaced on its line,
     the others inserted in the schema's order among the fields present (or after the last of them)."""
-    rank = {field: i for i, field in enumerate(_field_order(kind, name))}
-    for field in sorted(fields, key=lambda f: rank.get(f, len(rank))):
+    rank = {child: i for i, child in enumerate(_field_order(kind, name))}
+    for child in sorted(fields, key=lambda f: rank.get(f, len(rank))):
         root = yaml.compose(body, Loader=yaml.CSafeLoader)
+        if not isinstance(root, yaml.MappingNode):
+            raise EditError("the file is not a mapping of fields; edit it by hand")
         key, node = next((k, v) for k, v in root.value if k.value == name)
         if not isinstance(node, yaml.MappingNode) or node.flow_style or not node.value:
             raise EditError(f"{name} is written on one line; write it as an indented block (each field on its "
                             f"own line), then try again", (name,))
         lines = body.splitlines(keepends=True)
         children = {k.value: (k, v) for k, v in node.value}
-        if field in children:
-            body = apply_patches(body, [_replace_value(lines, field, *children[field], fields[field], kind, (name,))])
+        if child in children:
+            body = apply_patches(body, [_replace_value(lines, child, *children[child], fields[child], kind, (name,))])
             continue
         indent = min(k.start_mark.column for k, _ in node.value)
-        later = [k.start_mark.line for k, _ in node.value if rank.get(k.value, len(rank)) > rank.get(field, len(rank))]
+        later = [k.start_mark.line for k, _ in node.value if rank.get(k.value, len(rank)) > rank.get(child, len(rank))]
         end = node.end_mark.line + (1 if node.end_mark.column else 0)
         at = min(later) if later else min(end, len(lines))
         while at > key.start_mark.line + 1 and (not lines[at - 1].strip() or lines[at - 1].lstrip().startswith("#")):
             at -= 1
         if at == len(lines) and lines and not lines[-1].endswith(("\n", "\r")):
             lines[-1] += newline
-        lines[at:at] = [line + newline for line in render_fields({field: fields[field]}, indent, kind, (name,))]
+        lines[at:at] = [line + newline for line in render_fields({child: fields[child]}, indent, kind, (name,))]
         body = "".join(lines)
     return body
 
