@@ -99,7 +99,7 @@ def test_portfolio_counts_only_held_meetings(demo):
            and m.kind == "one-to-one"]  # a portfolio's practice: one-to-ones and groups
     assert any(m.status == "cancelled" for m in tom)
     practice = {row.year: row for row in portfolio_for(analysis, "tom-whitfield").practice}[2026]
-    assert sum(n for _, n, _ in practice.rows) == sum(1 for m in tom if m.held)
+    assert sum(row.sessions for row in practice.rows) == sum(1 for m in tom if m.held)
 
 
 def test_the_demo_shows_each_safety_warning_once(demo):
