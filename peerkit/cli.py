@@ -7,8 +7,10 @@ output and exit codes; each command's work is in its own module.
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Callable, Iterator
 
 import click
 
@@ -282,13 +284,15 @@ def _warnings_hint(result, records: str) -> None:
                    f"peerkit check {records} --severity warning", err=True)
 
 
-def _progress(items: list):
-    """A progress bar on a terminal for long builds; nothing when piped or in CI."""
-    if not sys.stderr.isatty() or len(items) < 20:
-        yield from items
+@contextmanager
+def _pdf_progress(total: int) -> Iterator[Callable[[int], None]]:
+    """A bar of PDFs made (count, estimated time left) on a terminal; nothing when piped or in CI."""
+    if not sys.stderr.isatty() or total < 2:
+        yield lambda done: None
         return
-    with click.progressbar(items, label="Building pages", file=sys.stderr) as bar:
-        yield from bar
+    with click.progressbar(length=total, label="PDF portfolios", file=sys.stderr, show_pos=True,
+                           show_eta=True) as bar:
+        yield bar.update
 
 
 @main.command()
@@ -317,13 +321,14 @@ def build(records: Path | None, output: Path | None, pdf: bool, as_of: date | No
     output = output or default_output(result.records.root, "site")
     _output_allowed(output, result.records.root)
     try:
-        report = build_site(result, as_of, output, make_pdf=pdf, progress=_progress)
+        report = build_site(result, as_of, output, make_pdf=pdf, progress=_pdf_progress)
     except BuildError as exc:
         raise Failed(str(exc)) from None
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"{summary(result.problems, result.files_checked)}")
-    click.echo(f"built {output}/index.html: {report.pages} pages, {report.pdfs} PDF portfolios")
+    kept = f" ({report.rendered} made, {report.pdfs - report.rendered} unchanged)" if report.pdfs else ""
+    click.echo(f"built {output}/index.html: {report.pages} pages, {report.pdfs} PDF portfolios{kept}")
     _warnings_hint(result, _root_display(records) if records else "")
 
 

@@ -32,6 +32,13 @@ def unavailable_reason() -> str | None:
     return None
 
 
+def engine_version() -> str:
+    """The engine and its version: part of every kept PDF's key (a new engine lays out anew)."""
+    import weasyprint
+
+    return f"weasyprint {weasyprint.__version__}"
+
+
 def _fetch_nothing(url: str, *args, **kwargs):
     """Portfolios are self-contained: refuse every fetch, so a record can never
     make the PDF engine read a local file or reach the network."""

@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import BinaryIO, Iterator
 
-from . import evidence, pdf
+from . import buildcache, evidence, pdf
 from .analyse import MEETING_KINDS, SUPERVISION_TYPES, Analysis
 from .charts import horizontal_bars, stacked_bars
 from .gcpause import no_gc_pauses
@@ -41,6 +41,7 @@ from .pipeline import CheckResult
 from .html import asset, csp_hash, dashboard_assets, day, environment
 from .portfolio import EvidenceFile, Portfolio, portfolio_for
 from .obligations import HORIZON_DAYS, select
+from .pdfpool import PdfError, PdfJob, Progress, no_progress, pdf_maker
 from .provenance import Provenance, provenance
 from .problems import printable
 from .relationships import GOAL_STATUSES, REMATCH_MENTEE_MATCHES, REMATCH_SUPPORTER_BREAKDOWNS, relationships
@@ -63,6 +64,7 @@ class BuildError(Exception):
 class BuildReport:
     pages: int = 0
     pdfs: int = 0
+    rendered: int = 0  # of the PDFs: made this time; the rest were kept from an earlier build
     warnings: list[str] = field(default_factory=list)
 
 
@@ -72,6 +74,7 @@ class SiteWriter:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.count = 0
+        self.digests: dict[str, str] = {}  # what was written, for the marker (no second read)
 
     def path(self, rel: str) -> Path:
         """Where ``rel`` goes, its folders made; refuses a path that could land anywhere else.
@@ -102,13 +105,35 @@ class SiteWriter:
         return os.fdopen(os.open(self.path(rel), flags, 0o644), "wb")
 
     def write(self, rel: str, text: str) -> None:
+        data = text.encode("utf-8")
         with self._open(rel) as f:
-            f.write(text.encode("utf-8"))
+            f.write(data)
+        self.digests[rel] = hashlib.blake2b(data, digest_size=16).hexdigest()
         self.count += 1
 
     def write_bytes(self, rel: str, data: bytes) -> None:
         with self._open(rel) as f:
             f.write(data)
+        self.digests[rel] = hashlib.blake2b(data, digest_size=16).hexdigest()
+
+    def copy(self, source: BinaryIO, rel: str, limit: int) -> str:
+        """Copy an open file to ``rel``, refusing one that grew past ``limit`` bytes since it was
+        checked; returns the content hash of what was copied."""
+        copied = 0
+        digest = hashlib.blake2b(digest_size=16)
+        with self._open(rel) as f:
+            while chunk := source.read(1 << 20):
+                copied += len(chunk)
+                if copied > limit:
+                    raise BuildError(f"refusing to copy {rel!r}: it grew past {limit // 2**20} MiB while being copied")
+                f.write(chunk)
+                digest.update(chunk)
+        self.digests[rel] = digest.hexdigest()
+        return self.digests[rel]
+
+    def written(self, rel: str, digest: str) -> None:
+        """``rel`` was written by someone else (a PDF worker) at :meth:`path`; its hash is ``digest``."""
+        self.digests[rel] = digest
 
 
 def _check_output(out: Path, records_root: Path) -> None:
@@ -149,13 +174,14 @@ def _digest_file(path: str) -> str | None:
     return h.hexdigest()
 
 
-def _manifest(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` (a fresh build) and its content hash."""
+def _manifest(folder: Path, known: dict[str, str]) -> dict[str, str]:
+    """Every file under ``folder`` (a fresh build) and its content hash (``known``: as written)."""
     found = {}
     for top, _, files in os.walk(folder):
         for name in files:
             path = os.path.join(top, name)
-            found[Path(path).relative_to(folder).as_posix()] = _digest_file(path) or ""
+            rel = Path(path).relative_to(folder).as_posix()
+            found[rel] = known.get(rel) or _digest_file(path) or ""
     return dict(sorted(found.items()))
 
 
@@ -195,8 +221,8 @@ def _not_written_by_peerkit(out: Path, manifest: dict[str, str]) -> list[str]:
     return foreign
 
 
-def _write_marker(folder: Path) -> None:
-    files = _manifest(folder)
+def _write_marker(folder: Path, known: dict[str, str]) -> None:
+    files = _manifest(folder, known)
     (folder / MARKER).write_text(MARKER_NOTE + json.dumps({"files": files}, indent=0) + "\n", encoding="utf-8")
 
 
@@ -217,7 +243,7 @@ def swap_into(out: Path, records_root: Path) -> Iterator[SiteWriter]:
     try:
         writer = SiteWriter(tmp)
         yield writer
-        _write_marker(tmp)
+        _write_marker(tmp, writer.digests)
         os.chmod(tmp, 0o755)
         if os.path.lexists(out):  # a link (even to nowhere) is replaced itself, never written through
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
@@ -306,12 +332,14 @@ def render_portfolio(portfolio: Portfolio, *, for_pdf: bool = False, pdf_link: b
         p=portfolio, css=css, css_hash=csp_hash(css), for_pdf=for_pdf, pdf_link=pdf_link)
 
 
-def write_portfolio(writer: SiteWriter, portfolio: Portfolio, records_root: Path, folder: str, make_pdf: bool) -> int:
-    """The evidence, index.html that links to it, and portfolio.pdf carrying it; returns PDFs written.
+def write_portfolio(writer: SiteWriter, portfolio: Portfolio, records_root: Path, folder: str,
+                    make_pdf: bool) -> PdfJob | None:
+    """The evidence and index.html that links to it; returns what portfolio.pdf is to be made from.
 
     Each evidence file is opened and checked again as ``check`` does (a hole in the check, or a
     file changed since, stops the build), read once, and both copied to a path made from the
-    record's clean text and attached to the PDF: what is attached is what was checked.
+    record's clean text and attached to the PDF: what is attached is what was checked. The PDF
+    is made later (see :mod:`peerkit.pdfpool`), from the job returned here.
     """
     attachments = [pdf.Attachment(f.name, evidence_description(f), f.date,
                                   _read_evidence(records_root, f.path, portfolio.person.name))
@@ -320,9 +348,20 @@ def write_portfolio(writer: SiteWriter, portfolio: Portfolio, records_root: Path
         writer.write_bytes(folder + f.path, attachment.data)
     writer.write(f"{folder}index.html", render_portfolio(portfolio, pdf_link=make_pdf))
     if not make_pdf:
-        return 0
-    pdf.write_pdf(render_portfolio(portfolio, for_pdf=True), writer.path(f"{folder}portfolio.pdf"), attachments)
-    return 1
+        return None
+    return PdfJob(f"{folder}portfolio.pdf", render_portfolio(portfolio, for_pdf=True), tuple(attachments),
+                  printable(portfolio.person.name))
+
+
+@contextmanager
+def _pdfs(writer: SiteWriter, total: int, progress: Progress, jobs: int | None):
+    """A maker of the build's PDFs that writes through ``writer``; its failures are build errors."""
+    try:
+        with pdf_maker(total, writer.path, lambda source, rel: writer.copy(source, rel, buildcache.MAX_FILE_BYTES),
+                       writer.written, progress, jobs) as maker:
+            yield maker
+    except PdfError as exc:
+        raise BuildError(str(exc)) from None
 
 
 def evidence_description(f: EvidenceFile) -> str:
@@ -357,19 +396,31 @@ def _words(built_from: Provenance | None) -> str | None:
 
 
 def build_site(check: CheckResult, as_of: date, out: Path, *, make_pdf: bool = True,
-               progress: Callable[[list[str]], Iterable[str]] = lambda items: items) -> BuildReport:
-    """Write the dashboard, a page per supporter and every portfolio to ``out``."""
+               progress: Progress = no_progress, jobs: int | None = None) -> BuildReport:
+    """Write the dashboard, a page per supporter and every portfolio to ``out``.
+
+    PDFs are made as their pages are (see :mod:`peerkit.pdfpool`): kept ones
+    copied, the others rendered by workers while the next pages are made.
+    ``progress(total)`` shows the PDFs done.
+    """
     records = check.records
     analysis = Analysis.of(records, as_of)
     report = BuildReport()
     make_pdf = _pdf_possible(make_pdf, report)
+    supporters = list(analysis.summaries)
     built_from = provenance(Path(records.root))  # one git log for the whole tree
     with no_gc_pauses(), swap_into(out, Path(records.root)) as writer:
         writer.write("index.html", render_dashboard(analysis, built_from))
-        for supporter_id in progress(list(analysis.summaries)):
-            writer.write(f"supporters/{supporter_id}.html", render_supporter_page(analysis, supporter_id, built_from))
-            report.pdfs += write_portfolio(writer, portfolio_for(analysis, supporter_id, _words(built_from)),
-                                           Path(records.root), f"portfolios/{supporter_id}/", make_pdf)
+        with _pdfs(writer, len(supporters) if make_pdf else 0, progress, jobs) as pdfs:
+            for supporter_id in supporters:
+                writer.write(f"supporters/{supporter_id}.html",
+                             render_supporter_page(analysis, supporter_id, built_from))
+                job = write_portfolio(writer, portfolio_for(analysis, supporter_id, _words(built_from)),
+                                      Path(records.root), f"portfolios/{supporter_id}/", make_pdf)
+                if job:
+                    pdfs.add(job)
+            report.rendered, reused = pdfs.finish()
+        report.pdfs = report.rendered + reused
         report.pages = writer.count
     return report
 
@@ -385,7 +436,12 @@ def build_portfolio(check: CheckResult, as_of: date, supporter_id: str, out: Pat
     make_pdf = _pdf_possible(make_pdf, report)
     built_from = _words(provenance(Path(check.records.root)))
     with swap_into(out, Path(check.records.root)) as writer:
-        report.pdfs = write_portfolio(writer, portfolio_for(analysis, supporter_id, built_from),
-                                      Path(check.records.root), "", make_pdf)
+        job = write_portfolio(writer, portfolio_for(analysis, supporter_id, built_from),
+                              Path(check.records.root), "", make_pdf)
+        with _pdfs(writer, 1 if job else 0, no_progress, None) as pdfs:
+            if job:
+                pdfs.add(job)
+            report.rendered, reused = pdfs.finish()
+        report.pdfs = report.rendered + reused
         report.pages = writer.count
     return report

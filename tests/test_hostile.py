@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 import tracemalloc
@@ -492,7 +493,11 @@ def test_pdf_failure_half_way_leaves_the_previous_site(tmp_path):
     """)
     (records / "supporters/bex.yaml").write_text((records / "supporters/bex.yaml").read_text().replace(
         "Quillfeather", "Renamed"))
-    done = subprocess.run([sys.executable, "-c", script, *command], capture_output=True, text=True, timeout=300)
+    # an empty cache folder, so both PDFs are rendered (none copied from the first build)
+    with tempfile.TemporaryDirectory() as fresh_cache:
+        env = {**os.environ, "XDG_CACHE_HOME": fresh_cache}
+        done = subprocess.run([sys.executable, "-c", script, *command], capture_output=True, text=True,
+                              timeout=300, env=env)
     assert done.returncode != 0 and "No space left on device" in done.stderr
     assert snapshot(site) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["records", "site"]

@@ -1,0 +1,161 @@
+"""Rendered PDFs kept by what they show, in the user's own cache folder.
+
+A PDF portfolio takes WeasyPrint about a second; the HTML it is made from
+takes milliseconds. So each PDF is kept under a key that hashes exactly its
+inputs (see :func:`pdf_key`): the page's HTML (which holds the template and
+CSS it was made with), the bytes of every evidence file the portfolio names,
+peerkit's version and PDF code, and the engine's version. A build whose key
+matches copies the kept file instead of rendering: byte for byte what a
+render would make (tests/test_builds.py compares with a full build).
+
+Where: ``~/.cache/peerkit/pdf/`` (``$XDG_CACHE_HOME``), never in the records
+(a records folder may come from anyone, and may be shared) and never in the
+output folder (a site may sit on a shared drive: a PDF planted there must
+not be carried into the next build). The folder is used only if it is a real
+folder of this user's, files are opened without following links and written
+by rename; a folder that cannot be used only makes builds slower.
+
+Bounded: after each build the least recently used files go until the folder
+holds at most :data:`MAX_BYTES`, never a file the build just used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, Iterable
+
+from . import __version__
+
+if TYPE_CHECKING:
+    from .pdf import Attachment
+
+FOLDER = "pdf"
+MAX_BYTES = 1 << 30
+# No PDF peerkit writes comes near this; a bigger file there is not one of its own.
+MAX_FILE_BYTES = 512 << 20
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+def user_cache_folder() -> Path:
+    """``$XDG_CACHE_HOME/peerkit``, else ``~/.cache/peerkit``: the user's own, never shared."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "peerkit"
+
+
+def pdf_key(html: str, attachments: Iterable[Attachment], engine: str) -> str:
+    """The key of a PDF: everything it is made from, the embedded evidence's bytes included.
+
+    peerkit's PDF module is hashed in, so a change to how PDFs are made
+    (engine options, how files are attached) never reuses an old file.
+    """
+    h = hashlib.blake2b(digest_size=20, person=b"peerkit-pdf")
+    h.update(f"{__version__}\0{engine}\0".encode())
+    h.update(Path(__file__).with_name("pdf.py").read_bytes())
+    h.update(b"\0html\0" + html.encode("utf-8", "surrogatepass"))
+    for a in attachments:
+        digest = hashlib.blake2b(a.data, digest_size=20).hexdigest()
+        h.update(f"\0attachment\0{a.name}\0{a.description}\0{a.day.isoformat()}\0{digest}"
+                 .encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+class PdfCache:
+    """The kept PDFs; every method fails soft (None, False) when the folder cannot be used."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder or user_cache_folder() / FOLDER
+        self.used: set[str] = set()
+        self._opened = False
+        self._fd: int | None = None  # None: not opened yet, or unusable
+
+    def _dir(self) -> int | None:
+        """A descriptor of the folder if it is a real folder owned by this user (made if missing)."""
+        if not self._opened:
+            self._opened = True
+            try:
+                self.folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                try:
+                    os.mkdir(self.folder, 0o700)  # never follows a link: a link here is "exists"
+                except FileExistsError:
+                    pass
+                fd = os.open(self.folder, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW | _CLOEXEC)
+            except OSError:
+                return None
+            if os.fstat(fd).st_uid != os.geteuid():
+                os.close(fd)
+                return None
+            self._fd = fd
+        return self._fd
+
+    def open(self, key: str) -> BinaryIO | None:
+        """The kept PDF for ``key``, open for reading, or None."""
+        folder = self._dir()
+        if folder is None:
+            return None
+        try:
+            fd = os.open(f"{key}.pdf", os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK | _CLOEXEC, dir_fd=folder)
+        except OSError:
+            return None
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+            os.close(fd)
+            return None
+        try:
+            os.utime(f"{key}.pdf", dir_fd=folder, follow_symlinks=False)  # recently used: kept longest
+        except OSError:
+            pass
+        self.used.add(f"{key}.pdf")
+        return os.fdopen(fd, "rb")
+
+    def keep(self, key: str, source: BinaryIO) -> None:
+        """Copy the PDF just rendered for ``key`` into the folder (a new file, renamed into place)."""
+        folder = self._dir()
+        if folder is None:
+            return
+        tmp = f".write-{os.urandom(8).hex()}"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600, dir_fd=folder)
+            with os.fdopen(fd, "wb") as out:
+                while chunk := source.read(1 << 20):
+                    out.write(chunk)
+            os.replace(tmp, f"{key}.pdf", src_dir_fd=folder, dst_dir_fd=folder)
+            self.used.add(f"{key}.pdf")
+        except OSError:
+            try:
+                os.unlink(tmp, dir_fd=folder)
+            except OSError:
+                pass
+
+    def trim(self, max_bytes: int = MAX_BYTES) -> None:
+        """Remove the least recently used files until the folder holds at most ``max_bytes``
+        (files this build used stay, whatever their size)."""
+        folder = self._dir()
+        if folder is None:
+            return
+        entries = []
+        try:
+            with os.scandir(folder) as found:
+                for entry in found:
+                    info = entry.stat(follow_symlinks=False)
+                    entries.append((info.st_mtime, entry.name, info.st_size))
+        except OSError:
+            return
+        total = sum(size for _, _, size in entries)
+        for _, name, size in sorted(entries):
+            if total <= max_bytes:
+                break
+            if name in self.used:
+                continue
+            try:
+                os.unlink(name, dir_fd=folder)
+                total -= size
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+        self._fd, self._opened = None, False
