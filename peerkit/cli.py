@@ -333,6 +333,51 @@ def build(records: Path | None, output: Path | None, pdf: bool, as_of: date | No
 
 
 @main.command()
+@click.argument("records", type=RECORDS_DIR, required=False)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Only this machine can connect to 127.0.0.1.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on; 0 picks a free one.")
+@click.option("--allow-network", is_flag=True,
+              help="Allow a --host other people can reach. The records are confidential: think twice.")
+@click.option("--pdf/--no-pdf", default=True, show_default=True, help="Also make each portfolio's PDF.")
+@as_of_option
+def serve(records: Path | None, host: str, port: int, allow_network: bool, pdf: bool, as_of: date | None) -> None:
+    """Build the site, serve it on this machine, and rebuild on every save.
+
+    Watches RECORDS (and peerkit's templates and schemas) and rebuilds what
+    changed when a file is saved; the page open in the browser reloads
+    itself. A save that introduces an error keeps the last good site and
+    shows the problems at the top of every page. The site is built in a
+    private temporary folder, removed when the server stops (Ctrl+C).
+
+    \b
+    Example:
+      peerkit serve records/            # then open http://127.0.0.1:8000/
+      peerkit serve --port 0 --no-pdf   # any free port; faster rebuilds without PDFs
+    """
+    from .serve import ServeError, Session, is_loopback
+
+    if not is_loopback(host) and not allow_network:
+        raise click.UsageError(f"--host {host} would show the programme's confidential records to anyone who can "
+                               f"reach this machine; serve on 127.0.0.1 (the default), or add --allow-network "
+                               f"if you really mean it")
+    found = _records(records)
+    if not is_loopback(host):
+        click.echo(f"warning: serving confidential records on {host}: anyone who can reach this machine on port "
+                   f"{port} can read every page and portfolio", err=True)
+    options = [*(["--as-of", as_of.isoformat()] if as_of else []), *([] if pdf else ["--no-pdf"])]
+    session = Session(found.root, options, lambda text: click.echo(text, err=True))
+    try:
+        session.run(host, port, any_host=not is_loopback(host))
+    except ServeError as exc:
+        raise Failed(str(exc)) from None
+    except KeyboardInterrupt:
+        pass
+    click.echo("stopped; the served site was removed", err=True)
+
+
+@main.command()
 @click.argument("supporter_id", metavar="ID", shell_complete=complete_supporter)
 @click.argument("records", type=RECORDS_DIR, required=False)
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
