@@ -20,8 +20,13 @@ it starts, sampled every 50 ms, as proportional set size on Linux, which counts
 memory shared between processes once), so a build that spreads over several
 processes cannot look smaller than it is.
 
+The one-file rebuild reuses what the last cold build left: the site, the
+records' cache, the kept PDFs. Commands run with their own user cache folder
+(``WORKDIR/home-cache``), in ``--workdir``: ``python -m`` would take a peerkit
+in the current folder before the one asked for.
+
 Then the ratios the targets are written in. Runs ``python -m peerkit`` with
-the venv's python: peerkit installed, or its source folder given as
+this python, from the source folder holding this script, or the one given as
 ``--peerkit`` (e.g. an older checkout, for a before/after table).
 """
 
@@ -50,6 +55,7 @@ KIND_FOLDERS = {"supporters": "supporter", "meetings": "meeting", "supervision":
 
 
 ENV: dict[str, str] | None = None  # the environment commands run in (--peerkit sets PYTHONPATH)
+CWD: Path | None = None  # a folder with no peerkit in it: `python -m` looks in the current folder first
 
 
 def _descendants(pid: int) -> list[int]:
@@ -98,7 +104,7 @@ class TreeMemory(threading.Thread):
 def measure(command: list[str]) -> tuple[float, float]:
     """(wall seconds, peak memory in MiB of the process tree) of one run of ``command``."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, cwd=CWD)
     sampler = TreeMemory(process.pid)
     sampler.start()
     _, status, usage = os.wait4(process.pid, 0)
@@ -181,6 +187,7 @@ def bench_size(records: Path, runs: int, pdf_runs: int) -> dict[str, tuple[float
 
     def full_build():
         shutil.rmtree(cache, ignore_errors=True)
+        shutil.rmtree(ENV["XDG_CACHE_HOME"], ignore_errors=True)  # no PDF kept from an earlier build
         shutil.rmtree(out / "full", ignore_errors=True)
         return measure([*peerkit, "build", str(records), "-o", str(out / "full"), "--as-of", AS_OF])
 
@@ -214,13 +221,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pdf-runs", type=int, default=None,
                         help="runs of the two builds with PDFs (default: --runs; they are the slow ones)")
-    parser.add_argument("--peerkit", type=Path, default=None, help="run peerkit from this source folder")
+    parser.add_argument("--peerkit", type=Path, default=HERE.parent,
+                        help="run peerkit from this source folder (default: the one holding this script)")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "peerkit-bench")
     args = parser.parse_args()
-    if args.peerkit:
-        global ENV
-        ENV = {**os.environ, "PYTHONPATH": str(args.peerkit.resolve())}
     args.workdir.mkdir(parents=True, exist_ok=True)
+    global ENV, CWD
+    # the user's cache folder (kept PDFs, the cache secret): the benchmark's own, emptied for cold builds
+    ENV = {**os.environ, "PYTHONPATH": str(args.peerkit.resolve()), "XDG_CACHE_HOME": str(args.workdir / "home-cache")}
+    CWD = args.workdir
     sizes = [int(s) for s in args.sizes.split(",")]
     table: dict[int, dict[str, tuple[float, float]]] = {}
     pdf_runs = args.pdf_runs or args.runs
