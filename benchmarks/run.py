@@ -204,7 +204,7 @@ def bench_size(records: Path, runs: int, pdf_runs: int) -> dict[str, tuple[float
     results["peerkit build --no-pdf"] = median_of(runs, cold_build)
     try:
         results["build with PDFs (cold)"] = median_of(pdf_runs, full_build)
-        results["one-file rebuild"] = median_of(pdf_runs, one_file_rebuild)
+        results["one-file rebuild"] = median_of(runs, one_file_rebuild)
     finally:
         edited.write_bytes(original)
     commands = check_jsonschema_commands(records)
@@ -220,7 +220,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,20000,80000")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pdf-runs", type=int, default=None,
-                        help="runs of the two builds with PDFs (default: --runs; they are the slow ones)")
+                        help="runs of the cold build with PDFs (default: --runs; it is the slow one)")
     parser.add_argument("--peerkit", type=Path, default=HERE.parent,
                         help="run peerkit from this source folder (default: the one holding this script)")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "peerkit-bench")
@@ -234,7 +234,7 @@ def main() -> None:
     table: dict[int, dict[str, tuple[float, float]]] = {}
     pdf_runs = args.pdf_runs or args.runs
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"median of {args.runs} runs ({pdf_runs} for the builds with PDFs); {cores} cores; "
+    print(f"median of {args.runs} runs ({pdf_runs} for the cold build with PDFs); {cores} cores; "
           f"Python {sys.version.split()[0]}; load average before: {os.getloadavg()[0]:.1f}\n")
     print(f"| files | {'command':<24} | wall s | peak MiB |")
     print(f"| ---: | {'---':<24} | ---: | ---: |")

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Iterable
 
@@ -45,6 +46,11 @@ def user_cache_folder() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "peerkit"
 
 
+@lru_cache(maxsize=1)
+def _pdf_code() -> bytes:
+    return Path(__file__).with_name("pdf.py").read_bytes()
+
+
 def pdf_key(html: str, attachments: Iterable[Attachment], engine: str) -> str:
     """The key of a PDF: everything it is made from, the embedded evidence's bytes included.
 
@@ -53,7 +59,7 @@ def pdf_key(html: str, attachments: Iterable[Attachment], engine: str) -> str:
     """
     h = hashlib.blake2b(digest_size=20, person=b"peerkit-pdf")
     h.update(f"{__version__}\0{engine}\0".encode())
-    h.update(Path(__file__).with_name("pdf.py").read_bytes())
+    h.update(_pdf_code())
     h.update(b"\0html\0" + html.encode("utf-8", "surrogatepass"))
     for a in attachments:
         digest = hashlib.blake2b(a.data, digest_size=20).hexdigest()
