@@ -26,7 +26,7 @@ import os
 import stat
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Iterable
+from typing import TYPE_CHECKING, BinaryIO, Iterable, Protocol
 
 from . import __version__
 
@@ -66,6 +66,10 @@ def pdf_key(html: str, attachments: Iterable[Attachment], engine: str) -> str:
         h.update(f"\0attachment\0{a.name}\0{a.description}\0{a.day.isoformat()}\0{digest}"
                  .encode("utf-8", "surrogateescape"))
     return h.hexdigest()
+
+
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 class PdfCache:
@@ -116,7 +120,7 @@ class PdfCache:
         self.used.add(f"{key}.pdf")
         return os.fdopen(fd, "rb")
 
-    def keep(self, key: str, source: BinaryIO) -> None:
+    def keep(self, key: str, source: Readable) -> None:
         """Copy the PDF just rendered for ``key`` into the folder (a new file, renamed into place)."""
         folder = self._dir()
         if folder is None:

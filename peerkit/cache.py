@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterator, Sequence
 
 from . import __version__
+from .buildcache import user_cache_folder
 from .discover import RecordFile
 from .loader import LoadedFile, read_bytes, shared
 from .parallel import BytesLoad
@@ -73,7 +74,7 @@ def _user_secret() -> bytes:
     could hold data that never passed the loader and the schemas.
     """
     try:
-        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "peerkit"
+        folder = user_cache_folder()
         path = folder / "cache-secret"
         if path.is_file() and len(secret := path.read_bytes()) >= 16:
             return secret

@@ -97,7 +97,7 @@ class PdfMaker:
     a worker wrote.
     """
 
-    def __init__(self, total: int, place: Callable[[str], Path], copy: Callable[[BinaryIO, str], None],
+    def __init__(self, total: int, place: Callable[[str], Path], copy: Callable[[BinaryIO, str], object],
                  written: Callable[[str, str], None], advance: Advance, *, jobs: int | None = None,
                  cache: PdfCache | None = None) -> None:
         self.place, self.copy, self.written, self.advance = place, copy, written, advance
@@ -182,13 +182,16 @@ class PdfMaker:
             context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
             if "forkserver" in methods:
                 context.set_forkserver_preload(["weasyprint", __name__])
-            extra = {"max_tasks_per_child": TASKS_PER_WORKER} if sys.version_info >= (3, 11) else {}
-            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, **extra)
+            if sys.version_info >= (3, 11):
+                self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
+                                                max_tasks_per_child=TASKS_PER_WORKER)
+            else:  # Python 3.10 cannot replace workers: they live as long as the build
+                self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
         return self.pool
 
 
 @contextmanager
-def pdf_maker(total: int, place: Callable[[str], Path], copy: Callable[[BinaryIO, str], None],
+def pdf_maker(total: int, place: Callable[[str], Path], copy: Callable[[BinaryIO, str], object],
               written: Callable[[str, str], None], progress: Progress = no_progress,
               jobs: int | None = None) -> Iterator[PdfMaker]:
     """A :class:`PdfMaker` for ``total`` PDFs, with a progress display, always closed."""

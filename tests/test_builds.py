@@ -92,7 +92,8 @@ def test_pdfs_from_worker_processes_equal_those_made_in_process(demo, tmp_path, 
         assert alone.exit_code == 0, alone.output
     finally:
         entry.write_text(original)
-    assert (tmp_path / "alone/portfolio.pdf").read_bytes() == (site / "portfolios/amara-okafor/portfolio.pdf").read_bytes()
+    made_alone = (tmp_path / "alone/portfolio.pdf").read_bytes()
+    assert made_alone == (site / "portfolios/amara-okafor/portfolio.pdf").read_bytes()
 
 
 def _stderr_on_a_terminal(command: list[str], env: dict, timeout: float = 120) -> str:
