@@ -44,10 +44,10 @@ from typing import Any, BinaryIO, Callable, Iterator, Sequence
 from . import __version__
 from .buildcache import user_cache_folder
 from .discover import RecordFile
-from .loader import LoadedFile, read_bytes, shared
+from .loader import LoadedFile, content_digest, read_bytes
 from .parallel import BytesLoad
 from .problems import Problem
-from .source import FieldPath, Position, Source
+from .source import PackedPositions, Positions, Source
 
 FOLDER = ".peerkit-cache"
 INDEX = "check.json"
@@ -60,10 +60,6 @@ Entry = list  # [content digest, [[line, col, severity, code, message], ...]]
 BASE_CAP = 16 << 20
 INDEX_BYTES_PER_FILE = 16 << 10
 DATA_BYTES_PER_RECORD_BYTE = 16
-
-
-def digest(raw: bytes) -> str:
-    return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
 def _user_secret() -> bytes:
@@ -130,11 +126,6 @@ class ResultCache:
         self.entries = stored.get("files", {})
         self.memo = self.fresh_memo = stored.get("memo")
 
-    def content_digest(self, raw: bytes) -> str:
-        """The digest of a record file's bytes (counted towards the size allowed for records.json)."""
-        self.records_bytes += len(raw)
-        return digest(raw)
-
     def _read(self, name: str, part: str, cap: int) -> dict[str, Any]:
         folder = self._open_folder(create=False)
         if folder is None:
@@ -170,8 +161,8 @@ class ResultCache:
     def put(self, rel: str, content_digest: str, loaded: LoadedFile) -> None:
         self.fresh[rel] = [content_digest, [[p.line, p.column, p.severity, p.code, p.message]
                                             for p in loaded.problems]]
-        if not loaded.problems:
-            self.fresh_data[rel] = [loaded.data, [[*path, *position] for path, position in loaded.positions.items()]]
+        if not loaded.problems and isinstance(loaded.positions, PackedPositions):
+            self.fresh_data[rel] = [loaded.data, loaded.positions.packed]
 
     def data(self, rel: str) -> Any:
         """``[data, positions]`` of a record that passed last time (records.json is read on first use)."""
@@ -182,12 +173,12 @@ class ResultCache:
             self._stored_data = self._read(DATA, "data", cap).get("data", {})
         return self._stored_data.get(rel)
 
-    def content(self, rel: str) -> tuple[Any, dict[FieldPath, Position]] | None:
+    def content(self, rel: str) -> tuple[Any, Positions] | None:
         """The data and field positions stored for ``rel``, or None."""
         stored = self.data(rel)
-        if not (isinstance(stored, list) and len(stored) == 2 and isinstance(stored[1], list)):
+        if not (isinstance(stored, list) and len(stored) == 2 and isinstance(stored[1], (list, tuple))):
             return None
-        return stored[0], {shared(tuple(item[:-2])): shared((item[-2], item[-1])) for item in stored[1]}
+        return stored[0], PackedPositions(stored[0], stored[1])
 
     def save(self) -> None:
         """Write what changed (dropping deleted files); quietly skip a read-only tree."""
@@ -328,33 +319,42 @@ def cached_load(store: ResultCache, load: BytesLoad) -> Callable[[Sequence[Recor
     """
     def load_cached(record_files: Sequence[RecordFile]) -> list[LoadedFile]:
         store.start(len(record_files))
+        if not store.entries:  # nothing kept (a first run): the loaders read and hash the files themselves
+            return keep(load([(f, None) for f in record_files]))
         results: dict[int, LoadedFile] = {}
-        todo: list[tuple[int, RecordFile, bytes | None, str | None]] = []
+        todo: list[tuple[int, RecordFile, bytes | None]] = []
         for index, f in enumerate(record_files):
             try:
                 raw: bytes | None = read_bytes(f.path)
             except OSError:
                 raw = None  # the loader reports it
-            content = store.digests[f.rel] = store.content_digest(raw) if raw is not None else None
+            content = store.digests[f.rel] = content_digest(raw) if raw is not None else None
             hit = store.get(f.rel, content) if content else None
             if hit is None:
-                todo.append((index, f, raw, content))
+                todo.append((index, f, raw))
                 continue
+            store.records_bytes += len(raw or b"")  # what records.json may hold grows with the records
             problems = [Problem(f.display, *p) for p in hit[1]]
             results[index] = LoadedFile(path=f.path, rel=f.rel, display=f.display, problems=problems,
                                         deferred=_from_store(store, f, load))
-        fresh = load([(f, raw) for _, f, raw, _ in todo])
-        for (index, f, _, content), loaded in zip(todo, fresh):
-            results[index] = loaded
-            if content:
-                store.put(f.rel, content, loaded)
+        fresh = keep(load([(f, raw) for _, f, raw in todo]))
+        results.update((index, loaded) for (index, _, _), loaded in zip(todo, fresh))
         return [results[i] for i in range(len(record_files))]
+
+    def keep(fresh: list[LoadedFile]) -> list[LoadedFile]:
+        """Note each freshly loaded file's content hash and results in ``store``."""
+        for loaded in fresh:
+            store.digests[loaded.rel] = loaded.digest
+            if loaded.digest:
+                store.records_bytes += loaded.size
+                store.put(loaded.rel, loaded.digest, loaded)
+        return fresh
 
     return load_cached
 
 
-def _from_store(store: ResultCache, f: RecordFile, load: BytesLoad) -> Callable[[], tuple[Any, dict]]:
-    def fetch() -> tuple[Any, dict]:
+def _from_store(store: ResultCache, f: RecordFile, load: BytesLoad) -> Callable[[], tuple[Any, Positions]]:
+    def fetch() -> tuple[Any, Positions]:
         content = store.content(f.rel)
         if content is None:  # records.json was deleted or damaged: read the file again
             return load([(f, None)])[0].content()

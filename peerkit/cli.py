@@ -6,6 +6,8 @@ output and exit codes; each command's work is in its own module.
 
 from __future__ import annotations
 
+import atexit
+import os
 import sys
 from contextlib import contextmanager
 from datetime import date
@@ -88,6 +90,30 @@ def main() -> None:
       peerkit check records/
       peerkit build records/ -o site
     """
+
+
+def run() -> None:
+    """The ``peerkit`` program: :func:`main`, then leave at once.
+
+    A check or build of a large programme ends with ~10^6 objects in memory;
+    letting the interpreter free them one by one at exit costs a tenth of a
+    second at 10,000 files for nothing (mypy leaves the same way). Output is
+    flushed and exit handlers run first; every file was closed by then.
+    """
+    try:
+        main()
+        status = 0
+    except SystemExit as leaving:
+        status = leaving.code if isinstance(leaving.code, int) else 0 if leaving.code is None else 1
+        if isinstance(leaving.code, str):
+            print(leaving.code, file=sys.stderr)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (peerkit check | head): nothing more to say
+            status = status or 1
+    os._exit(status)
 
 
 @main.command()

@@ -19,6 +19,7 @@ Nothing here raises for bad input: problems are returned as values.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ import yaml
 
 from .codes import problem
 from .problems import ERROR, Problem
-from .source import FieldPath, Position, Source
+from .source import FieldPath, PackedPositions, Position, Positions, Source, pack
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
@@ -83,14 +84,15 @@ class _Trap(Exception):
 class _RecordLoader(yaml.CSafeLoader):
     """CSafeLoader that records positions and refuses YAML's traps.
 
-    ``marks`` maps ``id(container)`` to ``{key: position}`` for dicts and
-    ``[position, ...]`` for lists; the containers stay alive in the result,
-    so the ids stay valid for as long as the caller keeps the data.
+    ``marks`` maps ``id(container)`` to the line and column of each of its
+    keys or items, flat and in order (``[line, col, line, col, ...]``, what
+    :func:`peerkit.source.pack` packs); the containers stay alive in the
+    result, so the ids stay valid for as long as the caller keeps the data.
     """
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
-        self.marks: dict[int, Any] = {}
+        self.marks: dict[int, list[int]] = {}
         self.issues: list[tuple[int, int, str, str]] = []
         # Without a '*' there is no alias, so plain text needs none of the
         # alias bookkeeping and is taken straight from the node (most values).
@@ -174,7 +176,7 @@ class _RecordLoader(yaml.CSafeLoader):
     def construct_record_map(self, node: yaml.MappingNode) -> Iterator[dict]:
         data: dict = {}
         yield data
-        positions: dict = {}
+        flat: list[int] = []  # line, column of each key, in order (see source.pack)
         first_line: dict = {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE_TAG:
@@ -190,16 +192,22 @@ class _RecordLoader(yaml.CSafeLoader):
             if key in data:
                 self.issue(key_node, "duplicate-key",
                            f"key '{key}' appears twice (first on line {first_line[key]}); keep only one")
+                at = 2 * list(data).index(key)  # the key keeps its place; its value and position are the last
+                flat[at:at + 2] = position
+            else:
+                flat += position
             first_line.setdefault(key, position[0])
             data[key] = self.value_of(value_node)
-            positions[key] = position
-        self.marks[id(data)] = positions
+        self.marks[id(data)] = flat
 
     def construct_record_seq(self, node: yaml.SequenceNode) -> Iterator[list]:
         data: list = []
         yield data
         data.extend(self.value_of(child) for child in node.value)
-        self.marks[id(data)] = [(c.start_mark.line + 1, c.start_mark.column + 1) for c in node.value]
+        flat: list[int] = []
+        for child in node.value:
+            flat += (child.start_mark.line + 1, child.start_mark.column + 1)
+        self.marks[id(data)] = flat
 
     def construct_record_bool(self, node: yaml.ScalarNode) -> Any:
         if node.value.lower() in ("true", "false"):
@@ -299,26 +307,29 @@ class LoadedFile:
     ``rel`` is the POSIX path inside the records folder (``meetings/2025/...``),
     ``display`` the path as shown to the user. ``positions`` maps each field
     path to its line and column (see :mod:`peerkit.source`); it is plain data,
-    so it travels with the data through worker processes and the cache.
+    packed small, so it travels with the data through worker processes and the cache.
     """
 
     path: str  # a plain string: 80,000 pathlib objects cost a second
     rel: str
     display: str
     data: Any = None
-    positions: dict[FieldPath, Position] = field(default_factory=dict, repr=False)
+    positions: Positions = field(default_factory=dict, repr=False)
     problems: list[Problem] = field(default_factory=list)
     # Comments right after plain values; the load stage keeps those in text fields (not cached).
     comments: list[TrailingComment] = field(default_factory=list, repr=False, compare=False)
+    # What was read: the bytes' content hash (the cache's key) and size; None if unreadable.
+    digest: str | None = field(default=None, repr=False, compare=False)
+    size: int = field(default=0, repr=False, compare=False)
     # Where the data is not in memory yet (a file unchanged since the cache
     # last saw it): how to get it, on first use only.
-    deferred: Callable[[], tuple[Any, dict[FieldPath, Position]]] | None = field(default=None, repr=False)
+    deferred: Callable[[], tuple[Any, Positions]] | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
         return not any(p.severity == ERROR for p in self.problems)
 
-    def content(self) -> tuple[Any, dict[FieldPath, Position]]:
+    def content(self) -> tuple[Any, Positions]:
         """The data and its positions, fetched from the cache first if they were deferred."""
         if self.deferred is not None:
             self.data, self.positions = self.deferred()
@@ -333,47 +344,9 @@ class LoadedFile:
         return self.source.problem(field_path, code, message)
 
 
-# Every record repeats the same few hundred field paths and positions; sharing
-# one tuple for each keeps 80,000 files' position maps small.
-_SHARED: dict[tuple, tuple] = {}
-
-
-def shared(value: tuple) -> tuple:
-    return _SHARED.setdefault(value, value) if len(_SHARED) < 200_000 else value
-
-
-# prefix path -> {step: child path}: each path tuple is built once per process.
-_CHILD_PATHS: dict[tuple, dict[Any, tuple]] = {}
-
-
-def flatten_positions(data: Any, marks: dict[int, Any]) -> dict[FieldPath, Position]:
-    """``{field path: (line, column)}`` from the loader's per-container marks.
-
-    Runs once per file, so it is written for speed: paths are shared between
-    files (every record repeats the same few hundred), and only containers
-    are visited.
-    """
-    positions: dict[FieldPath, Position] = {}
-    stack: list[tuple[FieldPath, Any]] = [((), data)]
-    pop, push = stack.pop, stack.append
-    while stack:
-        prefix, node = pop()
-        container_marks = marks.get(id(node))
-        if container_marks is None:
-            continue
-        children = _CHILD_PATHS.get(prefix)
-        if children is None:
-            children = {} if len(_CHILD_PATHS) > 50_000 else _CHILD_PATHS.setdefault(prefix, {})
-        pairs = container_marks.items() if container_marks.__class__ is dict else enumerate(container_marks)
-        for step, position in pairs:
-            path = children.get(step)
-            if path is None:
-                path = children[step] = prefix + (step,)
-            positions[path] = position
-            child = node[step]
-            if child.__class__ is dict or child.__class__ is list:
-                push((path, child))
-    return positions
+def content_digest(raw: bytes) -> str:
+    """What identifies a record file's content: the key of its cached results."""
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
 def read_bytes(path: str) -> bytes:
@@ -394,6 +367,7 @@ def load_file(path: str, rel: str, display: str, raw: bytes | None = None) -> Lo
             raw = read_bytes(path)
         except OSError as exc:
             return fail(1, 1, "unreadable", f"cannot read the file: {exc.strerror or exc}")
+    loaded.digest, loaded.size = content_digest(raw), len(raw)
     if len(raw) > MAX_BYTES:
         return fail(1, 1, "too-large",
                     f"file is {len(raw):,} bytes, over the {MAX_BYTES:,}-byte limit for one record; split it up")
@@ -450,7 +424,7 @@ def load_file(path: str, rel: str, display: str, raw: bytes | None = None) -> Lo
         what = "a list" if isinstance(data, list) else "a single value"
         return fail(1, 1, "not-mapping", f"a record must be a mapping of fields (key: value), not {what}")
     loaded.data = data
-    loaded.positions = flatten_positions(data, loader.marks)
+    loaded.positions = PackedPositions(data, pack(data, loader.marks))
     loaded.comments = loader.comments
     return loaded
 

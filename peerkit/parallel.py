@@ -2,7 +2,8 @@
 
 Loading is independent per file, so a large tree is split into chunks over
 the machine's cores. Each worker returns plain data (the record's data, its
-positions and its problems), which is all the later stages need.
+packed positions, its problems and content hash), which is all the later
+stages need; the parent puts each file's paths back, which it already has.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Sequence
+from functools import partial
+from typing import Any, Callable, Sequence
 
 from .discover import RecordFile
 from .loader import LoadedFile
+from .source import PackedPositions
 
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_FROM = 2000
@@ -34,6 +37,22 @@ def in_parallel(load: BytesLoad, jobs: int | None = None) -> BytesLoad:
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            return [loaded for chunk in pool.map(load, chunks) for loaded in chunk]
+            sent = [sent for chunk in pool.map(partial(_load_to_send, load), chunks) for sent in chunk]
+        return [_received(f, *plain) for (f, _), plain in zip(todo, sent)]
 
     return load_in_parallel
+
+
+Sent = tuple[Any, Any, list, "str | None", int]  # data, packed positions, problems, digest, size
+
+
+def _load_to_send(load: BytesLoad, chunk: Sequence[Todo]) -> list[Sent]:
+    """In a worker: load a chunk and keep what the parent lacks (half the pickling of whole objects)."""
+    return [(loaded.data, loaded.positions.packed if isinstance(loaded.positions, PackedPositions) else None,
+             loaded.problems, loaded.digest, loaded.size) for loaded in load(chunk)]
+
+
+def _received(f: RecordFile, data: Any, packed: Any, problems: list, digest: str | None, size: int) -> LoadedFile:
+    positions = PackedPositions(data, packed) if packed is not None else {}
+    return LoadedFile(path=f.path, rel=f.rel, display=f.display, data=data, positions=positions,
+                      problems=problems, digest=digest, size=size)

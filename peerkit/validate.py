@@ -11,7 +11,7 @@ import difflib
 import json
 import re
 from functools import cache
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 from typing import TYPE_CHECKING
 
@@ -110,7 +110,7 @@ def is_free_text(kind: str, field_path: tuple) -> bool:
     return bool(spec) and spec.get("type") == "string" and not constrained
 
 
-def cut_short(kind: str, positions: dict, comments) -> Iterator[tuple[tuple, str, str]]:
+def cut_short(kind: str, positions: Mapping, comments) -> Iterator[tuple[tuple, str, str]]:
     """``(field_path, code, message)`` for each text field whose plain value a `` #`` comment cut short.
 
     YAML ends an unquoted value at `` #``: ``topic: Group #3 newly diagnosed``
