@@ -68,6 +68,72 @@ def pdf_key(html: str, attachments: Iterable[Attachment], engine: str) -> str:
     return h.hexdigest()
 
 
+def private_folder(folder: Path) -> int | None:
+    """A descriptor of ``folder`` if it is a real folder owned by this user (made if missing), else None."""
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            os.mkdir(folder, 0o700)  # never follows a link: a link here is "exists"
+        except FileExistsError:
+            pass
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW | _CLOEXEC)
+    except OSError:
+        return None
+    if os.fstat(fd).st_uid != os.geteuid():
+        os.close(fd)
+        return None
+    return fd
+
+
+# --- sites this user built ------------------------------------------------------
+#
+# A rebuild takes the pages whose inputs did not change from the site it replaces
+# (see peerkit.pagekeys). That site's marker names the pages' keys, and a marker is
+# just a file: one planted in a shared folder, with keys worked out from the records
+# and pages of the planter's own, must not get those pages into this user's site.
+# So each build notes its marker's hash here, in the user's own cache folder, and a
+# rebuild reuses pages only from a site whose marker it finds noted.
+
+SITES = "sites"
+MAX_SITES = 256
+
+
+def _site_name(marker: bytes) -> str:
+    return hashlib.blake2b(marker, digest_size=20, person=b"peerkit-site").hexdigest()
+
+
+def note_site(marker: bytes) -> None:
+    """Note that this user built a site with this marker (the oldest notes go past :data:`MAX_SITES`)."""
+    folder = private_folder(user_cache_folder() / SITES)
+    if folder is None:
+        return
+    try:
+        os.close(os.open(_site_name(marker), os.O_WRONLY | os.O_CREAT | _NOFOLLOW | _CLOEXEC, 0o600, dir_fd=folder))
+        os.utime(_site_name(marker), dir_fd=folder, follow_symlinks=False)
+        with os.scandir(folder) as found:
+            notes = sorted((entry.stat(follow_symlinks=False).st_mtime_ns, entry.name) for entry in found)
+        for _, name in notes[:-MAX_SITES]:
+            os.unlink(name, dir_fd=folder)
+    except OSError:
+        pass
+    finally:
+        os.close(folder)
+
+
+def built_here(marker: bytes) -> bool:
+    """Whether this user built the site whose marker this is."""
+    folder = private_folder(user_cache_folder() / SITES)
+    if folder is None:
+        return False
+    try:
+        info = os.stat(_site_name(marker), dir_fd=folder, follow_symlinks=False)
+        return stat.S_ISREG(info.st_mode)
+    except OSError:
+        return False
+    finally:
+        os.close(folder)
+
+
 class Readable(Protocol):
     def read(self, size: int = -1, /) -> bytes: ...
 
@@ -85,19 +151,7 @@ class PdfCache:
         """A descriptor of the folder if it is a real folder owned by this user (made if missing)."""
         if not self._opened:
             self._opened = True
-            try:
-                self.folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-                try:
-                    os.mkdir(self.folder, 0o700)  # never follows a link: a link here is "exists"
-                except FileExistsError:
-                    pass
-                fd = os.open(self.folder, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW | _CLOEXEC)
-            except OSError:
-                return None
-            if os.fstat(fd).st_uid != os.geteuid():
-                os.close(fd)
-                return None
-            self._fd = fd
+            self._fd = private_folder(self.folder)
         return self._fd
 
     def open(self, key: str) -> BinaryIO | None:

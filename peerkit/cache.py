@@ -336,7 +336,7 @@ def cached_load(store: ResultCache, load: BytesLoad) -> Callable[[Sequence[Recor
             store.records_bytes += len(raw or b"")  # what records.json may hold grows with the records
             problems = [Problem(f.display, *p) for p in hit[1]]
             results[index] = LoadedFile(path=f.path, rel=f.rel, display=f.display, problems=problems,
-                                        deferred=_from_store(store, f, load))
+                                        digest=content, size=len(raw or b""), deferred=_from_store(store, f, load))
         fresh = keep(load([(f, raw) for _, f, raw in todo]))
         results.update((index, loaded) for (index, _, _), loaded in zip(todo, fresh))
         return [results[i] for i in range(len(record_files))]

@@ -354,7 +354,8 @@ def build(records: Path | None, output: Path | None, pdf: bool, as_of: date | No
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"{summary(result.problems, result.files_checked)}")
     kept = f" ({report.rendered} made, {report.pdfs - report.rendered} unchanged)" if report.pdfs else ""
-    click.echo(f"built {output}/index.html: {report.pages} pages, {report.pdfs} PDF portfolios{kept}")
+    same = f" ({report.pages - report.reused} made, {report.reused} unchanged)" if report.reused else ""
+    click.echo(f"built {output}/index.html: {report.pages} pages{same}, {report.pdfs} PDF portfolios{kept}")
     _warnings_hint(result, _root_display(records) if records else "")
 
 

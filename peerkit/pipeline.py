@@ -37,6 +37,9 @@ class CheckResult:
     problems: list[Problem]
     files_checked: int
     _build_records: Callable[[], Records] = field(repr=False, compare=False)
+    # Each record file's content hash (None: unreadable), by its path inside the records: what a
+    # build keys its pages by, so a page whose records did not change is not made again.
+    digests: Mapping[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def records(self) -> Records:
@@ -107,7 +110,7 @@ def check(root: Path, as_of: date, root_display: str | None = None, *,
     kinds_of = {f.rel: f.kind for f in record_files}
     records = once(lambda: build_records(root, loaded, kinds_of))
     problems.extend(rules(records, loaded, as_of))
-    return CheckResult(sorted(problems), len(record_files), records)
+    return CheckResult(sorted(problems), len(record_files), records, {f.rel: f.digest for f in loaded})
 
 
 def once(build: Callable[[], Records]) -> Callable[[], Records]:

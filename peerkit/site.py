@@ -34,11 +34,13 @@ from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from . import buildcache, evidence, pdf
+from .buildcache import built_here, note_site
 from .analyse import MEETING_KINDS, SUPERVISION_TYPES, Analysis
 from .charts import horizontal_bars, stacked_bars
 from .gcpause import no_gc_pauses
 from .pipeline import CheckResult
 from .html import asset, csp_hash, dashboard_assets, day, environment
+from .pagekeys import portfolio_key, shared_key, supporter_page_key
 from .portfolio import EvidenceFile, Portfolio, portfolio_for
 from .obligations import HORIZON_DAYS, select
 from .pdfpool import PdfError, PdfJob, Progress, no_progress, pdf_maker
@@ -52,6 +54,7 @@ MARKER = ".peerkit-site"
 MARKER_NOTE = ("Built by peerkit. It replaces this folder on every build, but only while the folder holds "
                "nothing but the files listed here, as peerkit wrote them.\n")
 MAX_MARKER_BYTES = 16 << 20
+MAX_PAGE_BYTES = 64 << 20  # a page to reuse from the previous site is read no further
 # Files that file managers leave in any folder they show; lost with the old site.
 FOLDER_LITTER = {".DS_Store", "Thumbs.db", "desktop.ini"}
 
@@ -65,16 +68,29 @@ class BuildReport:
     pages: int = 0
     pdfs: int = 0
     rendered: int = 0  # of the PDFs: made this time; the rest were kept from an earlier build
+    reused: int = 0  # of the pages: taken from the previous site, made from the same records
     warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The site a build replaces, as its marker lists it (every file checked against it first)."""
+
+    root: Path
+    files: dict[str, str]  # rel -> content hash
+    keys: dict[str, str]  # rel -> what the page was made from (see :mod:`peerkit.pagekeys`)
 
 
 class SiteWriter:
     """Writes files under a temporary root, only at clean relative paths, never through a link."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, previous: Previous | None = None) -> None:
         self.root = root
+        self.previous = previous
         self.count = 0
+        self.reused = 0
         self.digests: dict[str, str] = {}  # what was written, for the marker (no second read)
+        self.keys: dict[str, str] = {}  # the pages' keys, for the marker: the next build may reuse them
 
     def path(self, rel: str) -> Path:
         """Where ``rel`` goes, its folders made; refuses a path that could land anywhere else.
@@ -104,12 +120,40 @@ class SiteWriter:
         flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
         return os.fdopen(os.open(self.path(rel), flags, 0o644), "wb")
 
-    def write(self, rel: str, text: str) -> None:
-        data = text.encode("utf-8")
+    def write(self, rel: str, text: str, key: str | None = None) -> None:
+        """Write a page; ``key`` says what it was made from (see :mod:`peerkit.pagekeys`)."""
+        self._write_page(rel, text.encode("utf-8"), key)
+
+    def _write_page(self, rel: str, data: bytes, key: str | None) -> None:
         with self._open(rel) as f:
             f.write(data)
         self.digests[rel] = hashlib.blake2b(data, digest_size=16).hexdigest()
+        if key is not None:
+            self.keys[rel] = key
         self.count += 1
+
+    def reuse(self, rel: str, key: str | None) -> bool:
+        """Take ``rel`` from the previous site if it was made from the same ``key``; False to make it.
+
+        The old page is read without following a link and taken only if its bytes are
+        still the ones the marker lists, so what is reused is what peerkit wrote.
+        """
+        previous = self.previous
+        if key is None or previous is None or previous.keys.get(rel) != key:
+            return False
+        try:
+            fd = os.open(previous.root / rel, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        except OSError:
+            return False
+        with os.fdopen(fd, "rb") as old:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return False
+            data = old.read(MAX_PAGE_BYTES + 1)
+        if len(data) > MAX_PAGE_BYTES or hashlib.blake2b(data, digest_size=16).hexdigest() != previous.files.get(rel):
+            return False
+        self._write_page(rel, data, key)
+        self.reused += 1
+        return True
 
     def write_bytes(self, rel: str, data: bytes) -> None:
         with self._open(rel) as f:
@@ -136,25 +180,28 @@ class SiteWriter:
         self.digests[rel] = digest
 
 
-def _check_output(out: Path, records_root: Path) -> None:
+def _check_output(out: Path, records_root: Path) -> Previous | None:
+    """Refuse an output folder that is not ours to replace; the previous site, when there is one."""
     out_real, records_real = out.resolve(), records_root.resolve()
     if out_real == records_real or out_real in records_real.parents:
         raise BuildError(f"the output folder {out} holds the records; choose another, e.g. -o site")
     if out.exists() and not out.is_dir():
         raise BuildError(f"{out} exists and is not a folder; choose another output folder")
     if not out.is_dir() or not any(out.iterdir()):
-        return
-    manifest = _read_manifest(out)
-    if manifest is None:
+        return None
+    marker = _read_marker(out)
+    if marker is None:
         raise BuildError(f"{out} is not empty and was not made by peerkit; choose an empty or new folder "
                          f"(peerkit replaces only folders it built; a site from an older peerkit: delete it "
                          f"once and build again)")
+    manifest, keys = marker
     foreign = _not_written_by_peerkit(out, manifest)
     if foreign:
         shown = ", ".join(printable(rel) for rel in foreign[:3]) + (f" and {len(foreign) - 3} more"
                                                                     if len(foreign) > 3 else "")
         raise BuildError(f"{out} holds files peerkit did not write, or changed since it wrote them ({shown}); "
                          f"move them out, or choose another output folder (peerkit replaces only what it built)")
+    return Previous(out.absolute(), manifest, keys)
 
 
 # --- the marker: what peerkit wrote ------------------------------------------
@@ -185,8 +232,9 @@ def _manifest(folder: Path, known: dict[str, str]) -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
-def _read_manifest(out: Path) -> dict[str, str] | None:
-    """The files the marker in ``out`` says peerkit wrote, or None if there is no readable marker."""
+def _read_marker(out: Path) -> tuple[dict[str, str], dict[str, str]] | None:
+    """The files the marker in ``out`` says peerkit wrote (with their hashes) and the pages' keys
+    (none unless this user built that site), or None if there is no readable marker."""
     try:
         fd = os.open(out / MARKER, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
@@ -196,12 +244,15 @@ def _read_manifest(out: Path) -> dict[str, str] | None:
             return None
         raw = file.read(MAX_MARKER_BYTES + 1)
     try:
-        files = json.loads(raw.partition(b"\n")[2])["files"]
-    except (ValueError, KeyError, TypeError):
+        marker = json.loads(raw.partition(b"\n")[2])
+        files, keys = marker["files"], marker.get("keys", {})
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
     if len(raw) > MAX_MARKER_BYTES or not isinstance(files, dict):
         return None
-    return {rel: value for rel, value in files.items() if isinstance(value, str)}
+    keys = keys if isinstance(keys, dict) and built_here(raw) else {}
+    return ({rel: value for rel, value in files.items() if isinstance(value, str)},
+            {rel: value for rel, value in keys.items() if isinstance(value, str)})
 
 
 def _not_written_by_peerkit(out: Path, manifest: dict[str, str]) -> list[str]:
@@ -221,9 +272,12 @@ def _not_written_by_peerkit(out: Path, manifest: dict[str, str]) -> list[str]:
     return foreign
 
 
-def _write_marker(folder: Path, known: dict[str, str]) -> None:
+def _write_marker(folder: Path, known: dict[str, str], keys: dict[str, str]) -> bytes:
     files = _manifest(folder, known)
-    (folder / MARKER).write_text(MARKER_NOTE + json.dumps({"files": files}, indent=0) + "\n", encoding="utf-8")
+    marker = (MARKER_NOTE + json.dumps({"files": files, "keys": dict(sorted(keys.items()))}, indent=0) + "\n")
+    raw = marker.encode("utf-8")
+    (folder / MARKER).write_bytes(raw)
+    return raw
 
 
 @contextmanager
@@ -233,7 +287,7 @@ def swap_into(out: Path, records_root: Path) -> Iterator[SiteWriter]:
     An OSError on the way (a folder that cannot be made or written, a full
     disk) becomes a :class:`BuildError` saying so; ``out`` is left as it was.
     """
-    _check_output(out, records_root)
+    previous = _check_output(out, records_root)
     out = out.absolute()
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -241,9 +295,9 @@ def swap_into(out: Path, records_root: Path) -> Iterator[SiteWriter]:
     except OSError as exc:
         raise BuildError(f"cannot write to {out}: {exc.strerror or exc}; choose a folder you can write to") from None
     try:
-        writer = SiteWriter(tmp)
+        writer = SiteWriter(tmp, previous)
         yield writer
-        _write_marker(tmp, writer.digests)
+        marker = _write_marker(tmp, writer.digests, writer.keys)
         os.chmod(tmp, 0o755)
         if os.path.lexists(out):  # a link (even to nowhere) is replaced itself, never written through
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
@@ -252,6 +306,7 @@ def swap_into(out: Path, records_root: Path) -> Iterator[SiteWriter]:
             shutil.rmtree(old)
         else:
             tmp.rename(out)
+        note_site(marker)
     except OSError as exc:
         raise BuildError(f"cannot write the site to {out}: {exc.strerror or exc}; "
                          f"the previous site is as it was") from None
@@ -318,9 +373,16 @@ def acknowledged_list(analysis: Analysis) -> list:
 
 
 def render_supporter_page(analysis: Analysis, supporter_id: str, provenance: Provenance | None = None) -> str:
-    context = _page_context(analysis, provenance)
+    """One supporter's page. Its template is given exactly what :func:`peerkit.pagekeys.supporter_page_key`
+    covers (their summary and matches, and what every page shares), never the whole analysis."""
+    records = analysis.records
+    rel = relationships(records, analysis.as_of)
     return environment().get_template("supporter.html").render(
-        **context, s=analysis.summaries[supporter_id], matches=context["rel"].matches_of(supporter_id), root="../")
+        programme=records.programme, as_of=analysis.as_of, assets=dashboard_assets(),
+        names={s.id: s.name for s in records.supporters}, provenance=provenance,
+        s=analysis.summaries[supporter_id], matches=rel.matches_of(supporter_id),
+        quiet=rel.quiet, days_since=rel.days_since, competency_titles=analysis.competency_titles,
+        venue_by_id=records.venue_by_id, group_by_id=records.group_by_id, root="../")
 
 
 def render_portfolio(portfolio: Portfolio, *, for_pdf: bool = False, pdf_link: bool = False) -> str:
@@ -333,7 +395,7 @@ def render_portfolio(portfolio: Portfolio, *, for_pdf: bool = False, pdf_link: b
 
 
 def write_portfolio(writer: SiteWriter, portfolio: Portfolio, records_root: Path, folder: str,
-                    make_pdf: bool) -> PdfJob | None:
+                    make_pdf: bool, reuse: bool = False) -> PdfJob | None:
     """The evidence and index.html that links to it; returns what portfolio.pdf is to be made from.
 
     Each evidence file is opened and checked again as ``check`` does (a hole in the check, or a
@@ -346,7 +408,9 @@ def write_portfolio(writer: SiteWriter, portfolio: Portfolio, records_root: Path
                    for f in portfolio.attachments]
     for f, attachment in zip(portfolio.attachments, attachments):
         writer.write_bytes(folder + f.path, attachment.data)
-    writer.write(f"{folder}index.html", render_portfolio(portfolio, pdf_link=make_pdf))
+    page, key = f"{folder}index.html", portfolio_key(portfolio, pdf_link=make_pdf) if reuse else None
+    if not writer.reuse(page, key):
+        writer.write(page, render_portfolio(portfolio, pdf_link=make_pdf), key)
     if not make_pdf:
         return None
     return PdfJob(f"{folder}portfolio.pdf", render_portfolio(portfolio, for_pdf=True), tuple(attachments),
@@ -409,19 +473,24 @@ def build_site(check: CheckResult, as_of: date, out: Path, *, make_pdf: bool = T
     make_pdf = _pdf_possible(make_pdf, report)
     supporters = list(analysis.summaries)
     built_from = provenance(Path(records.root))  # one git log for the whole tree
+    rel = relationships(records, as_of)
+    shared = shared_key(analysis, built_from, check.digests)
     with no_gc_pauses(), swap_into(out, Path(records.root)) as writer:
         writer.write("index.html", render_dashboard(analysis, built_from))
         with _pdfs(writer, len(supporters) if make_pdf else 0, progress, jobs) as pdfs:
             for supporter_id in supporters:
-                writer.write(f"supporters/{supporter_id}.html",
-                             render_supporter_page(analysis, supporter_id, built_from))
+                page = f"supporters/{supporter_id}.html"
+                key = supporter_page_key(shared, analysis, supporter_id, rel.matches_of(supporter_id), built_from,
+                                         check.digests)
+                if not writer.reuse(page, key):
+                    writer.write(page, render_supporter_page(analysis, supporter_id, built_from), key)
                 job = write_portfolio(writer, portfolio_for(analysis, supporter_id, _words(built_from)),
-                                      Path(records.root), f"portfolios/{supporter_id}/", make_pdf)
+                                      Path(records.root), f"portfolios/{supporter_id}/", make_pdf, reuse=True)
                 if job:
                     pdfs.add(job)
             report.rendered, reused = pdfs.finish()
         report.pdfs = report.rendered + reused
-        report.pages = writer.count
+        report.pages, report.reused = writer.count, writer.reused
     return report
 
 

@@ -1,0 +1,154 @@
+"""Issue 17: a rebuild makes only the pages whose records changed, and is still the full build.
+
+Each case edits the demo programme the way a coordinator would (one record of each
+kind, the shared settings, a new file, a deleted one, a match handed to another
+supporter), rebuilds over the previous site, and compares the result byte for byte
+with a full build of the same tree by another user (whose builds reuse nothing).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from conftest import DEMO, DEMO_AS_OF, run, snapshot
+
+Edit = Callable[[Path], None]
+
+
+def replace(rel: str, old: str, new: str) -> Edit:
+    def edit(records: Path) -> None:
+        path = records / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} is not in {rel}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return edit
+
+
+def add(rel: str, text: str) -> Edit:
+    def edit(records: Path) -> None:
+        (records / rel).write_text(text, encoding="utf-8")
+    return edit
+
+
+def delete(rel: str) -> Edit:
+    def edit(records: Path) -> None:
+        (records / rel).unlink()
+    return edit
+
+
+NEW_MEETING = """\
+date: 2026-11-02
+kind: one-to-one
+supporter: jamal-hussain
+mentee: "GA"
+setting: telephone
+duration_minutes: 30
+debrief:
+  date: 2026-11-03
+  method: phone
+"""
+
+MATCHED = "supporter: amara-okafor\nmatched: 2026-11-01\nsessions_offered: 6\nstatus: active"
+
+# (what a coordinator did, the edit, how many pages at most may be made again: None when the edit is to
+# what every supporter page shows, which are then all made again)
+EDITS = [
+    ("a CPD entry's title", replace("cpd/amara-okafor/2025-01-23-data-security-awareness.yaml",
+                                    "title: ", "title: Revised "), 3),
+    ("a one-to-one's length", replace("meetings/2024/2024-11-22-one-to-one-jamal-hussain.yaml",
+                                      "duration_minutes: 75", "duration_minutes: 80"), 3),
+    ("a supervision session's notes", replace("supervision/2025/2025-01-03-clinical-amara-okafor.yaml",
+                                              "date: 2025-01-03", "date: 2025-01-03\n# moved"), 3),
+    ("a match's goal", replace("matches/2024/2024-001.yaml", "Sort out the housing application",
+                               "Sort out the housing benefit application"), 3),
+    ("a waiting mentee matched", replace("matches/2026/2026-017.yaml", "status: waiting", MATCHED), 3),
+    ("a new one-to-one", add("meetings/2026/2026-11-02-one-to-one-jamal-hussain.yaml", NEW_MEETING), 3),
+    ("a deleted CPD entry", delete("cpd/amara-okafor/2025-01-24-equality-diversity-and-human-rights.yaml"), 3),
+    ("the programme's quiet spell", replace("programme.yaml", "quiet_after_days: 42", "quiet_after_days: 21"), None),
+    ("a supporter's name", replace("supporters/bethan-price.yaml", "name: ", "name: Dr "), None),
+    ("a venue's risk assessment", replace("venues/canal-cafe.yaml", "date: 2026-03-02", "date: 2026-03-09"), None),
+    ("a group's ground rules", replace("groups/drop-in.yaml", "One person speaks at a time",
+                                       "One person at a time"), None),
+]
+
+
+def build(records: Path, out: Path, cache_home: Path, monkeypatch, as_of: str = DEMO_AS_OF) -> str:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+    result = run("build", records, "-o", out, "--as-of", as_of, "--no-pdf")
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def made(stdout: str) -> int:
+    """Pages made by a build (all of them when none were reused)."""
+    found = re.search(r"(\d+) pages(?: \((\d+) made, (\d+) unchanged\))?", stdout)
+    assert found, stdout
+    return int(found[2]) if found[2] else int(found[1])
+
+
+@pytest.fixture
+def demo_copy(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(DEMO, tmp_path / "records", ignore=shutil.ignore_patterns(".peerkit-cache")))
+
+
+def assert_same_site(incremental: Path, full: Path) -> None:
+    mine, whole = snapshot(incremental), snapshot(full)
+    assert sorted(mine) == sorted(whole)
+    assert [rel for rel in whole if mine[rel] != whole[rel]] == []
+
+
+@pytest.mark.parametrize("what, edit, at_most", EDITS, ids=[e[0] for e in EDITS])
+def test_a_rebuild_after_an_edit_is_byte_identical_to_a_full_build(demo_copy, tmp_path, monkeypatch,
+                                                                   what, edit, at_most):
+    site, mine = tmp_path / "site", tmp_path / "my-cache"
+    build(demo_copy, site, mine, monkeypatch)
+    edit(demo_copy)
+    again = build(demo_copy, site, mine, monkeypatch)
+    if at_most is not None:  # the edit touched one supporter's records: the rest is reused
+        assert made(again) <= at_most, again
+    else:  # what every supporter page shows changed: they are all made again (and the dashboard)
+        assert made(again) >= 1 + len(list((demo_copy / "supporters").glob("*.yaml"))), again
+    full = tmp_path / "full"
+    build(demo_copy, full, tmp_path / "someone-else", monkeypatch)
+    assert_same_site(site, full)
+
+
+def test_an_unchanged_tree_reuses_every_page_but_the_dashboard(demo_copy, tmp_path, monkeypatch):
+    site, mine = tmp_path / "site", tmp_path / "my-cache"
+    build(demo_copy, site, mine, monkeypatch)
+    before = snapshot(site)
+    assert made(build(demo_copy, site, mine, monkeypatch)) == 1
+    assert snapshot(site) == before
+
+
+def test_another_day_makes_every_page(demo_copy, tmp_path, monkeypatch):
+    site, mine = tmp_path / "site", tmp_path / "my-cache"
+    total = made(build(demo_copy, site, mine, monkeypatch))
+    assert made(build(demo_copy, site, mine, monkeypatch, as_of="2026-11-21")) == total
+
+
+def test_pages_are_reused_only_from_a_site_this_user_built(demo_copy, tmp_path, monkeypatch):
+    """A site (marker and pages) someone else built, or copied in, gives this user's build nothing."""
+    theirs, mine = tmp_path / "their-cache", tmp_path / "my-cache"
+    site = tmp_path / "site"
+    total = made(build(demo_copy, site, theirs, monkeypatch))
+    assert made(build(demo_copy, site, mine, monkeypatch)) == total
+    assert made(build(demo_copy, site, mine, monkeypatch)) == 1
+
+
+def test_a_page_changed_in_the_previous_site_is_not_reused(demo_copy, tmp_path, monkeypatch):
+    """The previous site's files must still be what peerkit wrote; a build refuses to replace
+    a folder holding a changed file (so a planted page is never carried over)."""
+    site, mine = tmp_path / "site", tmp_path / "my-cache"
+    build(demo_copy, site, mine, monkeypatch)
+    page = site / "supporters/amara-okafor.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<script>planted()</script>", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(mine))
+    result = run("build", demo_copy, "-o", site, "--as-of", DEMO_AS_OF, "--no-pdf")
+    assert result.exit_code != 0 and "changed since it wrote them" in result.output
+    assert "planted()" in page.read_text(encoding="utf-8")  # left for the user to look at, never carried on
