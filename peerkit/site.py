@@ -395,7 +395,7 @@ def render_portfolio(portfolio: Portfolio, *, for_pdf: bool = False, pdf_link: b
 
 
 def write_portfolio(writer: SiteWriter, portfolio: Portfolio, records_root: Path, folder: str,
-                    make_pdf: bool, reuse: bool = False) -> PdfJob | None:
+                    make_pdf: bool, key: str | None = None) -> PdfJob | None:
     """The evidence and index.html that links to it; returns what portfolio.pdf is to be made from.
 
     Each evidence file is opened and checked again as ``check`` does (a hole in the check, or a
@@ -408,7 +408,7 @@ def write_portfolio(writer: SiteWriter, portfolio: Portfolio, records_root: Path
                    for f in portfolio.attachments]
     for f, attachment in zip(portfolio.attachments, attachments):
         writer.write_bytes(folder + f.path, attachment.data)
-    page, key = f"{folder}index.html", portfolio_key(portfolio, pdf_link=make_pdf) if reuse else None
+    page = f"{folder}index.html"
     if not writer.reuse(page, key):
         writer.write(page, render_portfolio(portfolio, pdf_link=make_pdf), key)
     if not make_pdf:
@@ -484,8 +484,9 @@ def build_site(check: CheckResult, as_of: date, out: Path, *, make_pdf: bool = T
                                          check.digests)
                 if not writer.reuse(page, key):
                     writer.write(page, render_supporter_page(analysis, supporter_id, built_from), key)
-                job = write_portfolio(writer, portfolio_for(analysis, supporter_id, _words(built_from)),
-                                      Path(records.root), f"portfolios/{supporter_id}/", make_pdf, reuse=True)
+                portfolio = portfolio_for(analysis, supporter_id, _words(built_from))
+                job = write_portfolio(writer, portfolio, Path(records.root), f"portfolios/{supporter_id}/", make_pdf,
+                                      portfolio_key(portfolio, pdf_link=make_pdf))
                 if job:
                     pdfs.add(job)
             report.rendered, reused = pdfs.finish()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import typing
 from pathlib import Path
 from typing import Callable
 
@@ -152,3 +153,26 @@ def test_a_page_changed_in_the_previous_site_is_not_reused(demo_copy, tmp_path, 
     result = run("build", demo_copy, "-o", site, "--as-of", DEMO_AS_OF, "--no-pdf")
     assert result.exit_code != 0 and "changed since it wrote them" in result.output
     assert "planted()" in page.read_text(encoding="utf-8")  # left for the user to look at, never carried on
+
+
+def test_a_portfolio_key_covers_every_field_of_the_portfolio(tmp_path):
+    """Portfolio pages are keyed by ``repr`` of the portfolio: no field of its types may hide from repr."""
+    import dataclasses
+
+    from peerkit.portfolio import Portfolio
+
+    seen, todo = set(), [Portfolio]
+    while todo:
+        cls = todo.pop()
+        if cls in seen:
+            continue
+        seen.add(cls)
+        hidden = [f.name for f in dataclasses.fields(cls) if not f.repr]
+        assert hidden == [], f"{cls.__name__}: {hidden}"
+        hints = typing.get_type_hints(cls)
+        todo += [t for hint in hints.values() for t in _classes_in(hint) if dataclasses.is_dataclass(t)]
+    assert len(seen) > 5
+
+
+def _classes_in(hint) -> list:
+    return [hint] if isinstance(hint, type) else [c for arg in typing.get_args(hint) for c in _classes_in(arg)]
