@@ -51,11 +51,11 @@ from .source import PackedPositions, Positions, Source
 
 FOLDER = ".peerkit-cache"
 INDEX = "check.json"
-DATA = "records.json"
+DATA_FILES = 64  # the records' data is spread over this many files, so a one-file change rewrites one
 Entry = list  # [content digest, [[line, col, severity, code, message], ...]]
 # How much of a cache file is ever read: generous for what peerkit writes, but
 # finite, so a planted huge file costs nothing. check.json holds a digest and
-# the problems of each record file; records.json the data and field positions
+# the problems of each record file; records-NN.json the data and field positions
 # of each record, which as JSON is a few times the bytes of the record file.
 BASE_CAP = 16 << 20
 INDEX_BYTES_PER_FILE = 16 << 10
@@ -99,10 +99,12 @@ def code_key() -> str:
 class ResultCache:
     """Per-file results of the last run, read at start and written once at the end.
 
-    Two files: ``check.json`` (content hashes, problems, remembered rule
-    results) is read when the run starts (:meth:`start`); ``records.json``
-    (the records' data) only when the records themselves are needed, e.g. to
-    run the rules again or to build the site.
+    ``check.json`` (content hashes, problems, remembered rule results) is
+    read when the run starts (:meth:`start`); the records' data, spread over
+    ``records-NN.json`` by a hash of each file's path (:func:`data_file`),
+    only when the records themselves are needed, e.g. to run the rules again
+    or to build the site. A run rewrites only the data files holding a
+    record that changed.
 
     The folder comes with the records, so anyone may have planted it (see
     :mod:`peerkit.cache`): :attr:`unused` says why it could not be used.
@@ -111,13 +113,13 @@ class ResultCache:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.unused: str | None = None
-        self.records_bytes = 0  # of the record files read this run: bounds records.json
+        self.records_bytes = 0  # of the record files read this run: bounds the data files
         self.entries: dict[str, Entry] = {}
         self.memo: Any = None
         self.fresh: dict[str, Entry] = {}
         self.fresh_memo: Any = None
         self.fresh_data: dict[str, Any] = {}
-        self._stored_data: dict[str, Any] | None = None
+        self._stored_data: dict[str, dict[str, Any]] = {}  # data file -> {rel: [data, positions]}
         self.digests: dict[str, str | None] = {}  # rel -> content hash, of this run's files
 
     def start(self, record_files: int) -> None:
@@ -165,13 +167,14 @@ class ResultCache:
             self.fresh_data[rel] = [loaded.data, loaded.positions.packed]
 
     def data(self, rel: str) -> Any:
-        """``[data, positions]`` of a record that passed last time (records.json is read on first use)."""
+        """``[data, positions]`` of a record that passed last time (its data file is read on first use)."""
         if rel in self.fresh_data:
             return self.fresh_data[rel]
-        if self._stored_data is None:
+        name = data_file(rel)
+        if name not in self._stored_data:
             cap = BASE_CAP + DATA_BYTES_PER_RECORD_BYTE * self.records_bytes
-            self._stored_data = self._read(DATA, "data", cap).get("data", {})
-        return self._stored_data.get(rel)
+            self._stored_data[name] = self._read(name, "data", cap).get("data", {})
+        return self._stored_data[name].get(rel)
 
     def content(self, rel: str) -> tuple[Any, Positions] | None:
         """The data and field positions stored for ``rel``, or None."""
@@ -190,14 +193,25 @@ class ResultCache:
             return
         try:
             _replace(folder, ".gitignore", lambda out: out.write(b"*\n"))
-            if files_changed:
-                data = {rel: self.data(rel) for rel, (_, problems) in self.fresh.items() if not problems}
-                _write_sealed(folder, DATA, {"data": data})
+            for name, rels in self._changed_data_files().items():
+                data = {rel: stored for rel in rels if (stored := self.data(rel)) is not None}
+                _write_sealed(folder, name, {"data": data})
             _write_sealed(folder, INDEX, {"files": self.fresh, "memo": self.fresh_memo})
         except OSError:
             pass
         finally:
             os.close(folder)
+
+    def _changed_data_files(self) -> dict[str, list[str]]:
+        """Each data file holding a record that was added, changed or deleted: what it should now hold."""
+        changed = {data_file(rel) for rel in self.entries.keys() | self.fresh.keys()
+                   if self.entries.get(rel) != self.fresh.get(rel)}
+        holding: dict[str, list[str]] = {name: [] for name in sorted(changed)}
+        for rel, (_, problems) in self.fresh.items():
+            name = data_file(rel)
+            if name in holding and not problems:
+                holding[name].append(rel)
+        return holding
 
     def _open_folder(self, create: bool) -> int | None:
         """A descriptor of the cache folder, if it is a real folder of this user's; else None.
@@ -228,6 +242,12 @@ class ResultCache:
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _WHY_UNUSED = (f"{FOLDER} is a link, not a folder, or belongs to another user, so the cache is not used "
                f"(checks are slower, not wrong); delete it and peerkit makes a new one")
+
+
+def data_file(rel: str) -> str:
+    """The file in the cache folder that holds the data of the record at ``rel``."""
+    number = hashlib.blake2b(rel.encode("utf-8", "surrogateescape"), digest_size=2).digest()
+    return f"records-{int.from_bytes(number, 'big') % DATA_FILES:02d}.json"
 
 
 def _sealer(name: str) -> Any:
@@ -333,7 +353,7 @@ def cached_load(store: ResultCache, load: BytesLoad) -> Callable[[Sequence[Recor
             if hit is None:
                 todo.append((index, f, raw))
                 continue
-            store.records_bytes += len(raw or b"")  # what records.json may hold grows with the records
+            store.records_bytes += len(raw or b"")  # what the data files may hold grows with the records
             problems = [Problem(f.display, *p) for p in hit[1]]
             results[index] = LoadedFile(path=f.path, rel=f.rel, display=f.display, problems=problems,
                                         digest=content, size=len(raw or b""), deferred=_from_store(store, f, load))
@@ -356,7 +376,7 @@ def cached_load(store: ResultCache, load: BytesLoad) -> Callable[[Sequence[Recor
 def _from_store(store: ResultCache, f: RecordFile, load: BytesLoad) -> Callable[[], tuple[Any, Positions]]:
     def fetch() -> tuple[Any, Positions]:
         content = store.content(f.rel)
-        if content is None:  # records.json was deleted or damaged: read the file again
+        if content is None:  # its data file was deleted or damaged: read the file again
             return load([(f, None)])[0].content()
         return content
     return fetch

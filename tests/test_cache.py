@@ -159,7 +159,25 @@ def test_build_after_remembered_check_has_every_record(records, tmp_path):
 
 def test_a_lost_records_file_in_the_cache_is_read_again(records, tmp_path):
     run_check(records)
-    (records / ".peerkit-cache/records.json").unlink()
+    for data in (records / ".peerkit-cache").glob("records-*.json"):
+        data.unlink()
     exit_code, output = run("build", records, "-o", tmp_path / "site", "--as-of", "2025-06-30", "--no-pdf")
     assert exit_code == 0, output
     assert "Amara Okafor" in (tmp_path / "site/index.html").read_text()
+
+
+def test_a_changed_record_rewrites_only_the_data_file_that_holds_it(records):
+    """The records' data is spread over many files: a one-file change (a build after one edit)
+    rewrites the index and one data file, not every record's data."""
+    from peerkit.cache import data_file
+
+    run_check(records)
+    cache = records / ".peerkit-cache"
+    before = {p.name: p.read_bytes() for p in cache.glob("records-*.json")}
+    assert len(before) > 3
+    rel = "supporters/ben-shah.yaml"
+    (records / rel).write_text((records / rel).read_text().replace("name: Ben Shah", "name: Ben Shaw"))
+    run_check(records)
+    after = {p.name: p.read_bytes() for p in cache.glob("records-*.json")}
+    assert [name for name in after if after[name] != before.get(name)] == [data_file(rel)]
+    assert b"Ben Shaw" in after[data_file(rel)]

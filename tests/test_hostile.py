@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF, SAMPLE_AS_OF, problems, run, run_check, snapshot, write, write_sample
+from peerkit.cache import data_file
 from peerkit.loader import MAX_BYTES, MAX_DEPTH, load_file
 
 HOSTILE = Path(__file__).parent / "hostile"
@@ -414,12 +415,13 @@ def test_a_cache_written_by_someone_else_is_not_trusted(records, tmp_path):
     stored = json.loads(cache.read_text())
     stored["memo"] = None  # so the rules run on the forged data, not from remembered results
     cache.write_text(json.dumps(stored))
-    data_file = records / ".peerkit-cache/records.json"
-    data = json.loads(data_file.read_text())
-    data["data"]["supporters/ben-shah.yaml"][0] = {  # each entry is [data, field positions]
-        "id": "ben-shah", "name": "Ben", "status": "active", "joined": 5, "roles": "not a list"}
-    data["data"]["meetings/2025/2025-03-04-one-to-one-dk.yaml"][0]["mentee"] = "Jane Smith"
-    data_file.write_text(json.dumps(data))
+    forged = {"supporters/ben-shah.yaml": {  # each entry is [data, field positions]
+        "id": "ben-shah", "name": "Ben", "status": "active", "joined": 5, "roles": "not a list"}}
+    for rel, fields in [*forged.items(), ("meetings/2025/2025-03-04-one-to-one-dk.yaml", {"mentee": "Jane Smith"})]:
+        path = records / ".peerkit-cache" / data_file(rel)
+        data = json.loads(path.read_text())
+        data["data"][rel][0] = fields if rel in forged else {**data["data"][rel][0], **fields}
+        path.write_text(json.dumps(data))
     for user in ("victim", "attacker"):  # edited files are sealed no more, so not even their writer reads them
         done = check_as(user)
         assert (done.returncode, done.stderr) == (0, ""), done.stderr[-2000:]
@@ -448,8 +450,9 @@ def test_build_refuses_records_that_would_write_or_copy_outside(records, tmp_pat
     before = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")}
     exit_code, output = build(records, tmp_path / "site")
     assert exit_code == 1 and "build refused" in output
-    assert {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")} - before <= {
-        "records/.peerkit-cache", "records/.peerkit-cache/check.json", "records/.peerkit-cache/records.json",
+    new = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")} - before
+    assert {re.sub(r"records-\d\d\.json$", "records-NN.json", rel) for rel in new} <= {
+        "records/.peerkit-cache", "records/.peerkit-cache/check.json", "records/.peerkit-cache/records-NN.json",
         "records/.peerkit-cache/.gitignore"}
 
 

@@ -29,8 +29,10 @@ import pytest
 
 from browser import chromium_page
 from conftest import AS_OF, problems, run, run_check, write
+from peerkit.cache import data_file
 
 CACHE = ".peerkit-cache"
+BEN_DATA = data_file("supporters/ben-shah.yaml")  # the cache file holding that record's data
 _PROBLEM = re.compile(r"^.+:\d+:\d+: (error|warning|note): [a-z0-9-]+ .+$")
 _SUMMARY = re.compile(r"^checked \d+ files?: \d+ errors?, \d+ warnings?(, \d+ notes?)?$")
 
@@ -70,13 +72,13 @@ def test_the_cache_never_writes_through_a_link_inside_it(records, tmp_path):
     """A committed .peerkit-cache/.gitignore (or check.json) that is a link to a file
     outside: check replaces the link, the file it pointed at is untouched."""
     (records / CACHE).mkdir()
-    for name in (".gitignore", "check.json", "records.json"):
+    for name in (".gitignore", "check.json", BEN_DATA):
         victim = tmp_path / f"victim-{name}"
         victim.write_text("precious\n")
         (records / CACHE / name).symlink_to(victim)
     exit_code, output = run_check(records)
     assert (exit_code, output) == (0, "checked 8 files: 0 errors, 0 warnings\n")
-    for name in (".gitignore", "check.json", "records.json"):
+    for name in (".gitignore", "check.json", BEN_DATA):
         assert (tmp_path / f"victim-{name}").read_text() == "precious\n", name
         assert not (records / CACHE / name).is_symlink()
     assert run_check(records) == (exit_code, output)  # and the rewritten cache works
@@ -126,8 +128,8 @@ def test_a_cache_folder_owned_by_someone_else_is_not_used(records):
 @pytest.mark.parametrize("what", ["index-dev-zero", "index-named-pipe", "index-huge", "data-dev-zero", "data-huge"])
 def test_cache_files_that_are_endless_special_or_huge_are_ignored(records, what):
     """check.json -> /dev/zero ran check out of memory; a named pipe would wait forever."""
-    assert run_check(records)[0] == 0  # a good cache first, so records.json is read on the next build
-    name = "check.json" if what.startswith("index") else "records.json"
+    assert run_check(records)[0] == 0  # a good cache first, so the records' data is read on the next build
+    name = "check.json" if what.startswith("index") else BEN_DATA
     target = records / CACHE / name
     target.unlink()
     if what.endswith("dev-zero"):
@@ -141,7 +143,7 @@ def test_cache_files_that_are_endless_special_or_huge_are_ignored(records, what)
     done = peerkit_process(*command, str(records), "--as-of", AS_OF)
     assert (done.returncode, done.stderr) == (0, ""), done.stderr[-3000:]
     assert "0 errors, 0 warnings\n" in done.stdout
-    if name == "check.json":  # rewritten as a plain file (records.json is, once a record changes)
+    if name == "check.json":  # rewritten as a plain file (a data file is, once a record in it changes)
         assert target.is_file() and not target.is_symlink() and target.stat().st_size < 1 << 20
 
 
@@ -159,7 +161,7 @@ def test_a_cache_edited_after_peerkit_wrote_it_is_ignored(records, tmp_path):
     exit_code, output = run_check(records)
     assert "planted" not in output and exit_code == 0
 
-    data_file = records / CACHE / "records.json"
+    data_file = records / CACHE / BEN_DATA
     data = json.loads(data_file.read_text())
     data["data"]["supporters/ben-shah.yaml"][0]["name"] = "Planted Name"  # [data, positions]
     data_file.write_text(json.dumps(data))
