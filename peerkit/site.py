@@ -54,7 +54,6 @@ MARKER = ".peerkit-site"
 MARKER_NOTE = ("Built by peerkit. It replaces this folder on every build, but only while the folder holds "
                "nothing but the files listed here, as peerkit wrote them.\n")
 MAX_MARKER_BYTES = 16 << 20
-MAX_PAGE_BYTES = 64 << 20  # a page to reuse from the previous site is read no further
 # Files that file managers leave in any folder they show; lost with the old site.
 FOLDER_LITTER = {".DS_Store", "Thumbs.db", "desktop.ini"}
 
@@ -91,6 +90,7 @@ class SiteWriter:
         self.reused = 0
         self.digests: dict[str, str] = {}  # what was written, for the marker (no second read)
         self.keys: dict[str, str] = {}  # the pages' keys, for the marker: the next build may reuse them
+        self._made: set[Path] = set()  # folders this writer made (checked once, not for every file)
 
     def path(self, rel: str) -> Path:
         """Where ``rel`` goes, its folders made; refuses a path that could land anywhere else.
@@ -104,12 +104,15 @@ class SiteWriter:
         folder = self.root
         for part in parts[:-1]:
             folder = folder / part
+            if folder in self._made:
+                continue
             if folder.is_symlink():
                 raise BuildError(f"refusing to write {rel!r}: {part} is a link in the output folder")
             try:
                 folder.mkdir(exist_ok=True)
             except OSError as exc:
                 raise BuildError(f"cannot write {rel!r}: {exc.strerror}") from None
+            self._made.add(folder)
         target = folder / parts[-1]
         if target.is_symlink() or target.is_dir():
             raise BuildError(f"refusing to write {rel!r}: a link or folder is already there")
@@ -135,23 +138,26 @@ class SiteWriter:
     def reuse(self, rel: str, key: str | None) -> bool:
         """Take ``rel`` from the previous site if it was made from the same ``key``; False to make it.
 
-        The old page is read without following a link and taken only if its bytes are
-        still the ones the marker lists, so what is reused is what peerkit wrote.
+        Every file of the previous site was checked against its marker before the build began
+        (:func:`_check_output`), so the old page is what peerkit wrote: it is linked into the
+        new site (no copy), or copied where the file system has no hard links.
         """
         previous = self.previous
-        if key is None or previous is None or previous.keys.get(rel) != key:
+        if key is None or previous is None or previous.keys.get(rel) != key or rel not in previous.files:
             return False
+        source, target = previous.root / rel, self.path(rel)
         try:
-            fd = os.open(previous.root / rel, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+            os.link(source, target, follow_symlinks=False)
         except OSError:
-            return False
-        with os.fdopen(fd, "rb") as old:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
+            try:
+                shutil.copyfile(source, target, follow_symlinks=False)
+            except OSError:
                 return False
-            data = old.read(MAX_PAGE_BYTES + 1)
-        if len(data) > MAX_PAGE_BYTES or hashlib.blake2b(data, digest_size=16).hexdigest() != previous.files.get(rel):
+        if not stat.S_ISREG(os.lstat(target).st_mode):  # swapped for a link since it was checked
+            os.unlink(target)
             return False
-        self._write_page(rel, data, key)
+        self.digests[rel], self.keys[rel] = previous.files[rel], key
+        self.count += 1
         self.reused += 1
         return True
 
