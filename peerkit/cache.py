@@ -36,10 +36,11 @@ import hmac
 import json
 import os
 import stat
+import time
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterator, Sequence
+from typing import Any, BinaryIO, Callable, Sequence
 
 from . import __version__
 from .buildcache import user_cache_folder
@@ -52,6 +53,7 @@ from .source import PackedPositions, Positions, Source
 FOLDER = ".peerkit-cache"
 INDEX = "check.json"
 DATA_FILES = 64  # the records' data is spread over this many files, so a one-file change rewrites one
+RACY_NS = 2_000_000_000  # a file changed this close to a run's start is hashed again, whatever its signature
 Entry = list  # [content digest, [[line, col, severity, code, message], ...]]
 # How much of a cache file is ever read: generous for what peerkit writes, but
 # finite, so a planted huge file costs nothing. check.json holds a digest and
@@ -121,12 +123,35 @@ class ResultCache:
         self.fresh_data: dict[str, Any] = {}
         self._stored_data: dict[str, dict[str, Any]] = {}  # data file -> {rel: [data, positions]}
         self.digests: dict[str, str | None] = {}  # rel -> content hash, of this run's files
+        # What each file looked like on disk when last hashed (see unchanged_on_disk), and
+        # when that run began reading: a file changed since then has a new signature.
+        self.stats: dict[str, list[int]] = {}
+        self.fresh_stats: dict[str, list[int]] = {}
+        self.stamp = 0
+        self.fresh_stamp = time.time_ns()
 
     def start(self, record_files: int) -> None:
         """Read check.json, allowing for the size it has for ``record_files`` files."""
         stored = self._read(INDEX, "files", BASE_CAP + record_files * INDEX_BYTES_PER_FILE)
         self.entries = stored.get("files", {})
         self.memo = self.fresh_memo = stored.get("memo")
+        stats, stamp = stored.get("stats"), stored.get("stamp")
+        self.stats, self.stamp = (stats, stamp) if isinstance(stats, dict) and isinstance(stamp, int) else ({}, 0)
+
+    def unchanged_on_disk(self, rel: str, signature: list[int]) -> str | None:
+        """The content hash stored for ``rel`` if the file is certainly as it was then, else None.
+
+        As git's index does: the file's size, inode and change times are what they
+        were when it was last hashed, and it last changed well before that run began
+        reading (a change in the same tick of a coarse clock could otherwise hide).
+        The change time (ctime) is set by the system on every write and cannot be
+        set back by a program, unlike the modification time.
+        """
+        entry = self.entries.get(rel)
+        if (not isinstance(entry, list) or len(entry) != 2 or self.stats.get(rel) != signature
+                or signature[2] >= self.stamp - RACY_NS):
+            return None
+        return entry[0]
 
     def _read(self, name: str, part: str, cap: int) -> dict[str, Any]:
         folder = self._open_folder(create=False)
@@ -186,7 +211,7 @@ class ResultCache:
     def save(self) -> None:
         """Write what changed (dropping deleted files); quietly skip a read-only tree."""
         files_changed = self.fresh != self.entries
-        if not files_changed and self.fresh_memo == self.memo:
+        if not files_changed and self.fresh_memo == self.memo and self.fresh_stats == self.stats:
             return
         folder = self._open_folder(create=True)
         if folder is None:
@@ -196,7 +221,8 @@ class ResultCache:
             for name, rels in self._changed_data_files().items():
                 data = {rel: stored for rel in rels if (stored := self.data(rel)) is not None}
                 _write_sealed(folder, name, {"data": data})
-            _write_sealed(folder, INDEX, {"files": self.fresh, "memo": self.fresh_memo})
+            _write_sealed(folder, INDEX, {"files": self.fresh, "memo": self.fresh_memo, "stats": self.fresh_stats,
+                                          "stamp": self.fresh_stamp})
         except OSError:
             pass
         finally:
@@ -244,6 +270,7 @@ _WHY_UNUSED = (f"{FOLDER} is a link, not a folder, or belongs to another user, s
                f"(checks are slower, not wrong); delete it and peerkit makes a new one")
 
 
+@lru_cache(maxsize=1 << 18)
 def data_file(rel: str) -> str:
     """The file in the cache folder that holds the data of the record at ``rel``."""
     number = hashlib.blake2b(rel.encode("utf-8", "surrogateescape"), digest_size=2).digest()
@@ -278,21 +305,7 @@ def _read_sealed(folder: int, name: str, cap: int) -> bytes | None:
     return raw if hmac.compare_digest(raw[len(_SEAL_START):_SEAL_END - 2], seal.hexdigest().encode()) else None
 
 
-def _json_pieces(content: dict) -> Iterator[str]:
-    """The JSON of ``content`` after its opening brace, one top-level item (or one item
-    of a top-level mapping) at a time: each piece by the C encoder, yet a large cache
-    is never one string in memory."""
-    encode = json.JSONEncoder(separators=(",", ":")).encode
-    for i, (key, value) in enumerate(content.items()):
-        lead = ("," if i else "") + encode(key) + ":"
-        if not isinstance(value, dict):
-            yield lead + encode(value)
-            continue
-        yield lead + "{"
-        for j, (inner_key, inner_value) in enumerate(value.items()):
-            yield ("," if j else "") + encode(inner_key) + ":" + encode(inner_value)
-        yield "}"
-    yield "}"
+_ENCODE = json.JSONEncoder(separators=(",", ":")).encode
 
 
 def _write_sealed(folder: int, name: str, content: dict) -> None:
@@ -301,10 +314,11 @@ def _write_sealed(folder: int, name: str, content: dict) -> None:
     def write(out: BinaryIO) -> None:
         seal = _sealer(name)
         out.write(_SEAL_START + b"0" * 32 + b'",')
-        for piece in _json_pieces(content):
-            chunk = piece.encode()
-            seal.update(chunk)
-            out.write(chunk)
+        # One C-encoder call: the data is spread over many files, so no one file is large
+        # (check.json is ~100 bytes a record file).
+        chunk = _ENCODE(content)[1:].encode()
+        seal.update(chunk)
+        out.write(chunk)
         out.seek(len(_SEAL_START))
         out.write(seal.hexdigest().encode())
 
@@ -339,24 +353,34 @@ def cached_load(store: ResultCache, load: BytesLoad) -> Callable[[Sequence[Recor
     """
     def load_cached(record_files: Sequence[RecordFile]) -> list[LoadedFile]:
         store.start(len(record_files))
+        for f in record_files:  # before any file is read: a change after this shows next time
+            signature = _signature(f.path)
+            if signature is not None:
+                store.fresh_stats[f.rel] = signature
         if not store.entries:  # nothing kept (a first run): the loaders read and hash the files themselves
             return keep(load([(f, None) for f in record_files]))
         results: dict[int, LoadedFile] = {}
         todo: list[tuple[int, RecordFile, bytes | None]] = []
         for index, f in enumerate(record_files):
-            try:
-                raw: bytes | None = read_bytes(f.path)
-            except OSError:
-                raw = None  # the loader reports it
-            content = store.digests[f.rel] = content_digest(raw) if raw is not None else None
+            signature = store.fresh_stats.get(f.rel)
+            content = store.unchanged_on_disk(f.rel, signature) if signature else None
+            raw: bytes | None = None
+            if content is None:
+                try:
+                    raw = read_bytes(f.path)
+                except OSError:
+                    pass  # the loader reports it
+                content = content_digest(raw) if raw is not None else None
+            store.digests[f.rel] = content
             hit = store.get(f.rel, content) if content else None
             if hit is None:
                 todo.append((index, f, raw))
                 continue
-            store.records_bytes += len(raw or b"")  # what the data files may hold grows with the records
+            size = signature[0] if signature else len(raw or b"")
+            store.records_bytes += size  # what the data files may hold grows with the records
             problems = [Problem(f.display, *p) for p in hit[1]]
             results[index] = LoadedFile(path=f.path, rel=f.rel, display=f.display, problems=problems,
-                                        digest=content, size=len(raw or b""), deferred=_from_store(store, f, load))
+                                        digest=content, size=size, deferred=_from_store(store, f, load))
         fresh = keep(load([(f, raw) for _, f, raw in todo]))
         results.update((index, loaded) for (index, _, _), loaded in zip(todo, fresh))
         return [results[i] for i in range(len(record_files))]
@@ -371,6 +395,15 @@ def cached_load(store: ResultCache, load: BytesLoad) -> Callable[[Sequence[Recor
         return fresh
 
     return load_cached
+
+
+def _signature(path: str) -> list[int] | None:
+    """What a file looks like on disk without reading it: size, inode, change and modification times."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return [info.st_size, info.st_ino, info.st_ctime_ns, info.st_mtime_ns]
 
 
 def _from_store(store: ResultCache, f: RecordFile, load: BytesLoad) -> Callable[[], tuple[Any, Positions]]:

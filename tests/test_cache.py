@@ -181,3 +181,33 @@ def test_a_changed_record_rewrites_only_the_data_file_that_holds_it(records):
     after = {p.name: p.read_bytes() for p in cache.glob("records-*.json")}
     assert [name for name in after if after[name] != before.get(name)] == [data_file(rel)]
     assert b"Ben Shaw" in after[data_file(rel)]
+
+
+def test_files_unchanged_on_disk_are_not_read_again(records, monkeypatch):
+    """As git's index: a file whose size, inode and change times are as they were when it was hashed
+    (and that did not change just before that run) is taken from the cache without reading it."""
+    from peerkit import cache, loader
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # the files were all written a moment ago
+    run_check(records)
+    reads: list[str] = []
+    real = loader.read_bytes
+    monkeypatch.setattr(cache, "read_bytes", lambda path: reads.append(path) or real(path))
+    assert run_check(records) == (0, "checked 8 files: 0 errors, 0 warnings\n")
+    assert reads == []
+
+
+def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(records, monkeypatch):
+    """Restoring a file's modification time (cp -p, a sync tool, touch -r) cannot hide an edit: the
+    change time (ctime) is set by the system on every write."""
+    from peerkit import cache
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    run_check(records)
+    path = records / "meetings/2025/2025-03-04-one-to-one-dk.yaml"
+    before = path.stat()
+    path.write_text(path.read_text().replace("setting: community", "setting: communitX"))  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    exit_code, output = run_check(records)
+    assert exit_code == 1 and "communitX" in output
