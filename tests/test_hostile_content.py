@@ -431,6 +431,8 @@ def _outputs(records: Path, site: Path) -> dict[str, bytes]:
     """Everything peerkit makes of the records: the site, due, every export."""
     assert run("build", records, "-o", site, "--as-of", AS_OF, "--no-pdf")[0] == 0
     made = {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    # The marker's page keys hash the record files' bytes (36.0 is not 36); every file it lists must agree.
+    made[".peerkit-site"] = json.dumps(json.loads(made[".peerkit-site"].partition(b"\n")[2])["files"]).encode()
     made["due"] = run("due", records, "--as-of", AS_OF, "--format", "json", "--within", "400")[1].encode()
     for kind in ("supporters", "meetings", "supervision", "cpd"):
         made[kind] = run("export", kind, records, "--with-text", "--with-paths")[1].encode()
