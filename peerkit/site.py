@@ -473,6 +473,12 @@ def build_site(check: CheckResult, as_of: date, out: Path, *, make_pdf: bool = T
     copied, the others rendered by workers while the next pages are made.
     ``progress(total)`` shows the PDFs done.
     """
+    with no_gc_pauses():  # the records may be built here, from the cache, as well as the pages
+        return _build(check, as_of, out, make_pdf, progress, jobs)
+
+
+def _build(check: CheckResult, as_of: date, out: Path, make_pdf: bool, progress: Progress,
+           jobs: int | None) -> BuildReport:
     records = check.records
     analysis = Analysis.of(records, as_of)
     report = BuildReport()
@@ -481,7 +487,7 @@ def build_site(check: CheckResult, as_of: date, out: Path, *, make_pdf: bool = T
     built_from = provenance(Path(records.root))  # one git log for the whole tree
     rel = relationships(records, as_of)
     shared = shared_key(analysis, built_from, check.digests)
-    with no_gc_pauses(), swap_into(out, Path(records.root)) as writer:
+    with swap_into(out, Path(records.root)) as writer:
         writer.write("index.html", render_dashboard(analysis, built_from))
         with _pdfs(writer, len(supporters) if make_pdf else 0, progress, jobs) as pdfs:
             for supporter_id in supporters:
