@@ -1,10 +1,10 @@
 """Rendered PDFs kept by what they show, in the user's own cache folder.
 
-A PDF portfolio takes WeasyPrint about a second; the HTML it is made from
-takes milliseconds. So each PDF is kept under a key that hashes exactly its
-inputs (see :func:`pdf_key`): the page's HTML (which holds the template and
-CSS it was made with), the bytes of every evidence file the portfolio names,
-peerkit's version and PDF code, and the engine's version. A build whose key
+Typesetting a PDF portfolio takes far longer than copying one. So each PDF is
+kept under a key that hashes exactly its inputs (see :func:`pdf_key`): the
+portfolio's data (everything the PDF shows), the Typst template it is laid out
+by, the bytes of every evidence file the portfolio names, peerkit's version and
+PDF code, and the engine's version. A build whose key
 matches copies the kept file instead of rendering: byte for byte what a
 render would make (tests/test_builds.py compares with a full build).
 
@@ -48,19 +48,26 @@ def user_cache_folder() -> Path:
 
 @lru_cache(maxsize=1)
 def _pdf_code() -> bytes:
-    return Path(__file__).with_name("pdf.py").read_bytes()
+    return Path(__file__).with_name("pdf.py").read_bytes() + Path(__file__).with_name("markup.py").read_bytes()
 
 
-def pdf_key(html: str, attachments: Iterable[Attachment], engine: str) -> str:
+def _template() -> bytes:
+    from .pdf import template
+
+    return template()
+
+
+def pdf_key(data: str, attachments: Iterable[Attachment], engine: str) -> str:
     """The key of a PDF: everything it is made from, the embedded evidence's bytes included.
 
-    peerkit's PDF module is hashed in, so a change to how PDFs are made
-    (engine options, how files are attached) never reuses an old file.
+    peerkit's PDF module and the Typst template are hashed in, so a change to how
+    PDFs are made (layout, engine options, how files are attached) never reuses an old file.
     """
     h = hashlib.blake2b(digest_size=20, person=b"peerkit-pdf")
     h.update(f"{__version__}\0{engine}\0".encode())
     h.update(_pdf_code())
-    h.update(b"\0html\0" + html.encode("utf-8", "surrogatepass"))
+    h.update(b"\0template\0" + _template())
+    h.update(b"\0data\0" + data.encode("utf-8", "surrogatepass"))
     for a in attachments:
         digest = hashlib.blake2b(a.data, digest_size=20).hexdigest()
         h.update(f"\0attachment\0{a.name}\0{a.description}\0{a.day.isoformat()}\0{digest}"

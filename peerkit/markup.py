@@ -19,11 +19,12 @@ the renderer (or Jinja): only a field that might be too deep is parsed.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, Iterator
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.tree import SyntaxTreeNode
 
 MAX_CHARS = 20_000  # about 3,000 words; the worst markup renders in well under a second
 MAX_NESTING = 10  # lists and block quotes, one inside another
@@ -33,6 +34,11 @@ MAX_NESTING = 10  # lists and block quotes, one inside another
 _LEAD_IN = re.compile(r"^[ \t>*+\-0-9.)]{%d,}" % (MAX_NESTING // 4 + 1), re.MULTILINE)
 _CONTAINERS = {"bullet_list_open": 1, "ordered_list_open": 1, "blockquote_open": 1,
                "bullet_list_close": -1, "ordered_list_close": -1, "blockquote_close": -1}
+# Text that Markdown would only split into paragraphs: no markup characters,
+# and no line that could start a list, heading, quote or code block.
+_PLAIN = re.compile(r"(?:[^\W_]|[ ,.;:'\"?!()/%£$€@’‘“”–—\n-])*")
+_NOT_PLAIN_LINE = re.compile(r"^(?:[ \t\d+=-]|.*[ \t]$)", re.MULTILINE)
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 # How deep the block-only parse that measures nesting may go (each list level
 # is two of these); deeper text is reported as "N or more levels".
 _MEASURE_LEVELS = 100
@@ -91,11 +97,108 @@ def limit_problem(text: str) -> tuple[str, str] | None:
     return None
 
 
+def plain_paragraphs(text: str) -> list[str] | None:
+    """The paragraphs of plain prose (what the renderer would make of it, ~50x faster); None if not plain.
+
+    tests/test_html.py checks this against the renderer itself on generated text.
+    """
+    text = text.strip("\n")
+    if not text or not _PLAIN.fullmatch(text) or _NOT_PLAIN_LINE.search(text):
+        return None
+    return PARAGRAPH_BREAK.split(text)
+
+
 def render(text: str) -> str | None:
     """``text`` as (unsanitised) HTML, or None when it is past a limit and must be shown as plain text."""
     if len(text) > MAX_CHARS or nesting(text) > MAX_NESTING:
         return None
     return parser().render(text)
+
+
+# --- markdown as data, for the PDF's template ---------------------------------------
+#
+# The PDF is typeset by Typst from data, never from markup made of record text (a
+# ``#`` or ``[`` there would be Typst code). So markdown becomes a small tree of
+# plain values that templates/portfolio.typ walks, showing every string as text:
+# blocks {"t": "p" | "ul" | "ol" | "quote" | "pre" | "h" | "hr" | "table", ...} and
+# inline runs (strings, {"t": "strong" | "em" | "link", "c": [...]}, {"t": "code",
+# "s": ...}, {"t": "br"}). Raw HTML stays out, as nh3 keeps it out of the page
+# (tags go, the text between them stays); images go (the page drops them too);
+# a link keeps its address only if it is http(s) and absolute, as on the page
+# (html.URL_SCHEMES), else its words alone.
+
+Tree = list[Any]
+_WEB_ADDRESS = re.compile(r"https?://[^\s]+\Z", re.IGNORECASE)
+
+
+@lru_cache(maxsize=8192)
+def _tree(text: str) -> tuple[Any, ...]:
+    plain = plain_paragraphs(text)
+    if plain is None and (len(text) > MAX_CHARS or nesting(text) > MAX_NESTING):
+        # Past the limits: shown as it was written, in paragraphs (as the page does).
+        plain = [p for p in PARAGRAPH_BREAK.split(text.strip("\n")) if p]
+    if plain is not None:
+        return tuple({"t": "p", "c": [" ".join(p.split("\n"))]} for p in plain)
+    from markdown_it.tree import SyntaxTreeNode
+
+    return tuple(_blocks(SyntaxTreeNode(parser().parse(text)).children))
+
+
+def tree(text: str | None) -> Tree:
+    """``text`` (markdown from a record) as the PDF template's tree: plain values only."""
+    return list(_tree(text)) if text else []
+
+
+def _blocks(nodes: list[SyntaxTreeNode]) -> Iterator[dict]:
+    for node in nodes:
+        kind = node.type
+        if kind == "paragraph":
+            yield {"t": "p", "c": _inline(node.children[0].children), "tight": node.hidden}
+        elif kind in ("bullet_list", "ordered_list"):
+            items = [list(_blocks(item.children)) for item in node.children]
+            yield ({"t": "ul", "items": items} if kind == "bullet_list"
+                   else {"t": "ol", "start": int(node.attrs.get("start", 1)), "items": items})
+        elif kind == "blockquote":
+            yield {"t": "quote", "c": list(_blocks(node.children))}
+        elif kind in ("fence", "code_block"):
+            yield {"t": "pre", "s": node.content.rstrip("\n")}
+        elif kind == "heading":
+            yield {"t": "h", "c": _inline(node.children[0].children)}
+        elif kind == "hr":
+            yield {"t": "hr"}
+        elif kind == "table":
+            rows = [row for part in node.children for row in part.children]
+            cells = [[_inline(cell.children[0].children) if cell.children else [] for cell in row.children]
+                     for row in rows]
+            yield {"t": "table", "head": cells[0], "rows": cells[1:]}
+        # html_block: raw HTML stays out
+
+
+def _inline(nodes: list[SyntaxTreeNode]) -> list:
+    """Inline runs, neighbouring text joined into one string."""
+    runs: list = []
+    for node in nodes:
+        kind = node.type
+        if kind == "text":
+            item: Any = node.content
+        elif kind == "softbreak":
+            item = " "
+        elif kind == "hardbreak":
+            item = {"t": "br"}
+        elif kind in ("strong", "em", "link"):
+            item = {"t": kind, "c": _inline(node.children)}
+            href = str(node.attrs.get("href", "")) if kind == "link" else ""
+            if _WEB_ADDRESS.match(href):
+                item["href"] = href
+        elif kind == "code_inline":
+            item = {"t": "code", "s": node.content}
+        else:  # html_inline, image: left out
+            continue
+        if isinstance(item, str) and runs and isinstance(runs[-1], str):
+            runs[-1] += item
+        else:
+            runs.append(item)
+    return runs
 
 
 @cache

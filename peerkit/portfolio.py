@@ -37,7 +37,7 @@ have. Figures here are numbers and dates; the template words them.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from posixpath import basename, splitext
 
@@ -46,6 +46,8 @@ from .model import Accreditation, Action, CpdEntry, Goal, Meeting, Supervision, 
 from .promises import REQUIRED, regularity
 from .relationships import relationships
 
+# A field holding markdown from a record: the page renders it (sanitised), the PDF lays out its tree.
+MARKDOWN = {"markdown": True}
 PROFILE_YEARS = 2  # CPD in full for this many years back (an HCPC audit asks for two)
 
 # (key, label, which meetings): a supporter's practice, as counts and hours only.
@@ -78,7 +80,7 @@ class PortfolioPerson:
     induction_completed: date | None
     core_completed: date | None
     accreditation: PortfolioAccreditation | None
-    statement: str | None  # their own words (markdown)
+    statement: str | None = field(metadata=MARKDOWN)  # their own words
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ class PortfolioCpd:
     provider: str | None
     hours: float
     competencies: tuple[str, ...]
-    reflection: str | None
+    reflection: str | None = field(metadata=MARKDOWN)
     evidence: tuple[PortfolioEvidence, ...]
 
 

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import pdf
+from . import htmlpdf
 from .export import neutralise
 from .html import csp_hash, day, environment, hours, percent, asset
 from .report import COUNT, HOURS, PERCENT, SMALLEST_SHOWN, TOTAL, Figure, Report, Value
@@ -204,10 +204,10 @@ def write_report(report: Report, out: Path, output_format: str, make_pdf: bool =
         html = render_html(report)
         (out / "report.html").write_text(html, encoding="utf-8")
         written.files.append("report.html")
-        reason = pdf.unavailable_reason() if make_pdf else None
+        reason = htmlpdf.unavailable_reason() if make_pdf else None
         if make_pdf and reason is None:
-            pdf.write_pdf(html, out / "report.pdf")
+            htmlpdf.write_pdf(html, out / "report.pdf")
             written.files.append("report.pdf")
         elif reason:
-            written.warnings.append(pdf.HOW_TO_GET_PDFS.format(reason=reason).replace("portfolios", "report"))
+            written.warnings.append(htmlpdf.HOW_TO_GET_PDFS.format(reason=reason))
     return written

@@ -419,7 +419,7 @@ def write_portfolio(writer: SiteWriter, portfolio: Portfolio, records_root: Path
         writer.write(page, render_portfolio(portfolio, pdf_link=make_pdf), key)
     if not make_pdf:
         return None
-    return PdfJob(f"{folder}portfolio.pdf", render_portfolio(portfolio, for_pdf=True), tuple(attachments),
+    return PdfJob(f"{folder}portfolio.pdf", pdf.portfolio_data(portfolio), tuple(attachments),
                   printable(portfolio.person.name))
 
 

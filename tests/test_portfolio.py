@@ -83,17 +83,17 @@ def test_portfolio_command_builds_one_supporter(tmp_path):
 
 
 def test_without_a_pdf_engine_html_is_built_with_one_clear_warning(tmp_path):
-    """Run the real CLI in a Python where `import weasyprint` fails."""
+    """Run the real CLI in a Python where `import typst` (the PDF engine) fails."""
     records = write_sample(tmp_path / "records")
     blocker = tmp_path / "blocker"
     blocker.mkdir()
-    (blocker / "weasyprint.py").write_text("raise ImportError('weasyprint is not installed here')\n")
+    (blocker / "typst.py").write_text("raise ImportError('typst is not installed here')\n")
     env = {**os.environ, "PYTHONPATH": f"{blocker}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
     done = subprocess.run([sys.executable, "-m", "peerkit", "build", str(records), "-o", str(tmp_path / "site"),
                            "--as-of", SAMPLE_AS_OF], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("warning: PDF portfolios were not made") == 1
-    assert "pip install 'peerkit[pdf]'" in done.stderr
+    assert "pip install typst" in done.stderr
     assert (tmp_path / "site/portfolios/amara/index.html").exists()
     assert list((tmp_path / "site").rglob("portfolio.pdf")) == []
 
