@@ -391,13 +391,12 @@ def render_supporter_page(analysis: Analysis, supporter_id: str, provenance: Pro
         venue_by_id=records.venue_by_id, group_by_id=records.group_by_id, root="../")
 
 
-def render_portfolio(portfolio: Portfolio, *, for_pdf: bool = False, pdf_link: bool = False) -> str:
+def render_portfolio(portfolio: Portfolio, *, pdf_link: bool = False) -> str:
     """The portfolio page. The page links its evidence (as downloads) and, when there is
-    one, ``portfolio.pdf``; the PDF's version names each evidence file as attached to it
-    (a link in a PDF is a /URI action, and a PDF travels without its evidence folder)."""
+    one, ``portfolio.pdf`` (made from the same portfolio: see :mod:`peerkit.pdf`)."""
     css = asset("portfolio.css")
     return environment().get_template("portfolio.html").render(
-        p=portfolio, css=css, css_hash=csp_hash(css), for_pdf=for_pdf, pdf_link=pdf_link)
+        p=portfolio, css=css, css_hash=csp_hash(css), pdf_link=pdf_link)
 
 
 def write_portfolio(writer: SiteWriter, portfolio: Portfolio, records_root: Path, folder: str,
