@@ -154,3 +154,18 @@ def test_the_demos_pdfs_take_a_fraction_of_a_second_each(demo, tmp_path):
     with_pdfs = time.perf_counter() - started
     assert "14 PDF portfolios (14 made, 0 unchanged)" in output
     assert (with_pdfs - html_only) / 14 < 0.1, (with_pdfs, html_only)
+
+
+def test_a_word_too_long_for_its_column_wraps_and_keeps_its_text(tmp_path):
+    """A pasted link or code with nowhere to break a line wraps within its column (in a table
+    cell and in a paragraph), rather than running over the next column or off the page; its text
+    is still its text (no characters added)."""
+    word = "Longwordmarker" + "x" * 100
+    files = {**SAMPLE, "supporters/amara.yaml": SAMPLE["supporters/amara.yaml"].replace(
+        "- goal: Co-facilitate the newly diagnosed group", f"- goal: Goal {word} end")}
+    files[CPD] = SAMPLE[CPD].replace("I now know **when** to escalate a concern.", f"Reflection {word} end.")
+    records = write_sample(tmp_path / "records", files)
+    build(records, tmp_path / "site")
+    text = pdf_text(tmp_path / "site/portfolios/amara/portfolio.pdf")
+    assert squeeze(f"Goal {word} end") in squeeze(text) and squeeze(f"Reflection {word} end.") in squeeze(text)
+    assert word not in text  # wrapped: no line holds the whole word
