@@ -20,7 +20,7 @@ import pytest
 from conftest import DEMO_AS_OF, REPO, SAMPLE_AS_OF, run, snapshot, write_sample
 from peerkit import pdf
 
-pytestmark = pytest.mark.skipif(bool(pdf.unavailable_reason()), reason="needs WeasyPrint")
+pytestmark = pytest.mark.skipif(bool(pdf.unavailable_reason()), reason="needs the PDF engine (Typst)")
 
 CPD = "cpd/amara/2025-07-20-safeguarding.yaml"
 

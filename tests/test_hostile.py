@@ -473,7 +473,7 @@ def test_pdf_failure_half_way_leaves_the_previous_site(tmp_path):
     from peerkit import pdf
 
     if pdf.unavailable_reason():
-        pytest.skip(f"needs WeasyPrint: {pdf.unavailable_reason()}")
+        pytest.skip(f"needs the PDF engine: {pdf.unavailable_reason()}")
     records = write_sample(tmp_path / "records")
     site = tmp_path / "site"
     command = ["build", str(records), "-o", str(site), "--as-of", SAMPLE_AS_OF]

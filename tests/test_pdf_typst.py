@@ -11,13 +11,12 @@ PDF back with pypdf.
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from conftest import DEMO_AS_OF, SAMPLE, SAMPLE_AS_OF, run, write_sample
+from conftest import SAMPLE, SAMPLE_AS_OF, run, write_sample
 from peerkit import pdf
 
 pytestmark = pytest.mark.skipif(bool(pdf.unavailable_reason()), reason="needs Typst")
@@ -141,19 +140,6 @@ def test_a_kept_pdf_is_made_anew_when_the_typst_template_changes(tmp_path, monke
     changed = pdf.template() + b"\n// a changed layout\n"
     monkeypatch.setattr(pdf, "template", lambda: changed)
     assert "2 PDF portfolios (2 made, 0 unchanged)" in build(records, tmp_path / "site")
-
-
-def test_the_demos_pdfs_take_a_fraction_of_a_second_each(demo, tmp_path):
-    """The 14 demo PDFs, none kept, add at most 0.1 s each to the build's wall time. Measured on this
-    2-core machine: 0.32 s each with WeasyPrint (two workers), 0.015 s each with Typst."""
-    started = time.perf_counter()
-    build(demo, tmp_path / "html", "--no-pdf", as_of=DEMO_AS_OF)
-    html_only = time.perf_counter() - started
-    started = time.perf_counter()
-    output = build(demo, tmp_path / "with-pdfs", as_of=DEMO_AS_OF)
-    with_pdfs = time.perf_counter() - started
-    assert "14 PDF portfolios (14 made, 0 unchanged)" in output
-    assert (with_pdfs - html_only) / 14 < 0.1, (with_pdfs, html_only)
 
 
 def test_a_word_too_long_for_its_column_wraps_and_keeps_its_text(tmp_path):
