@@ -30,6 +30,8 @@ from typing import Any, Iterable, Mapping
 
 from . import __version__
 from .analyse import Analysis
+from . import pdf
+from .pdf import Attachment
 from .portfolio import Portfolio
 from .provenance import Provenance
 from .relationships import MatchProgress
@@ -90,6 +92,19 @@ def portfolio_key(portfolio: Portfolio, *, pdf_link: bool) -> str:
     fifth of the cost of ``dataclasses.asdict``.
     """
     return _key("portfolio", repr(portfolio), str(pdf_link))
+
+
+def portfolio_pdf_key(portfolio: Portfolio, attachments: Iterable[Attachment], engine: str) -> str:
+    """The key of a portfolio's PDF in the site: its portfolio (every field, as for its page), the
+    bytes of the evidence attached to it, the engine and its template.
+
+    A PDF whose key is unchanged is taken from the previous site without turning the portfolio
+    into the data the engine reads (which costs more than typesetting the PDF's key needs).
+    """
+    evidence = [f"{a.name}\0{a.description}\0{a.day.isoformat()}\0{hashlib.blake2b(a.data, digest_size=16).hexdigest()}"
+                for a in attachments]
+    layout = hashlib.blake2b(pdf.template(), digest_size=16).hexdigest()
+    return _key("portfolio.pdf", repr(portfolio), engine, layout, *evidence)
 
 
 def _own(analysis: Analysis, supporter_id: str) -> list[Any]:

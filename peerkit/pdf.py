@@ -73,6 +73,7 @@ def unavailable_reason() -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
 def engine_version() -> str:
     """The engine and its version: part of every kept PDF's key (a new engine lays out anew)."""
     from importlib.metadata import version

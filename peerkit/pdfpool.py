@@ -34,11 +34,13 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
 from . import pdf
 from .buildcache import PdfCache, pdf_key
+from .portfolio import Portfolio
 
 POOL_FROM = 4
 TASKS_PER_WORKER = 128  # a new worker costs about as much as a few PDFs
@@ -57,9 +59,15 @@ class PdfJob:
     """One portfolio's PDF: where it goes in the site, what it is made from, and whose it is."""
 
     rel: str
-    data: str  # the portfolio as JSON (pdf.portfolio_data): all the PDF shows
+    portfolio: Portfolio
     attachments: tuple[pdf.Attachment, ...]  # the evidence embedded in it, bytes and all
     who: str
+
+    @cached_property
+    def data(self) -> str:
+        """The portfolio as JSON (:func:`pdf.portfolio_data`): all the PDF shows. Made only for a
+        PDF not taken from the previous site."""
+        return pdf.portfolio_data(self.portfolio)
 
 
 def no_progress(total: int) -> AbstractContextManager[Advance]:
@@ -109,6 +117,7 @@ class PdfMaker:
         self.use_pool = self.workers >= 2 and total >= POOL_FROM
         self.pool: ProcessPoolExecutor | None = None
         self.waiting: deque[tuple[PdfJob, str, Path, Future]] = deque()
+        self.first: tuple[PdfJob, str, Path] | None = None  # held until a second PDF needs the workers
         self.rendered = self.reused = 0
 
     def add(self, job: PdfJob) -> None:
@@ -127,12 +136,31 @@ class PdfMaker:
             self._render_here(job, target)
             self._done(job, key, target)
             return
+        if self.pool is None and self.first is None:  # a rebuild often has one PDF to make: no workers for it
+            self.first = (job, key, target)
+            return
         while len(self.waiting) >= self.workers * IN_FLIGHT_PER_WORKER:
             self._collect_oldest()
+        if self.first is not None:
+            self._submit(*self.first)
+            self.first = None
+        self._submit(job, key, target)
+
+    def _submit(self, job: PdfJob, key: str, target: Path) -> None:
         self.waiting.append((job, key, target, self._pool().submit(render, job.data, str(target), job.attachments)))
+
+    def kept_in_site(self) -> None:
+        """A PDF was taken from the previous site (see :meth:`peerkit.site.SiteWriter.reuse`)."""
+        self.reused += 1
+        self.advance(1)
 
     def finish(self) -> tuple[int, int]:
         """Wait for every PDF; (rendered, reused). The cache is trimmed to its bound."""
+        if self.first is not None:  # the only PDF to make: made here, without starting workers
+            job, key, target = self.first
+            self.first = None
+            self._render_here(job, target)
+            self._done(job, key, target)
         while self.waiting:
             self._collect_oldest()
         if self.rendered or self.reused:

@@ -40,10 +40,10 @@ from .charts import horizontal_bars, stacked_bars
 from .gcpause import no_gc_pauses
 from .pipeline import CheckResult
 from .html import asset, csp_hash, dashboard_assets, day, environment
-from .pagekeys import portfolio_key, shared_key, supporter_page_key
+from .pagekeys import portfolio_key, portfolio_pdf_key, shared_key, supporter_page_key
 from .portfolio import EvidenceFile, Portfolio, portfolio_for
 from .obligations import HORIZON_DAYS, select
-from .pdfpool import PdfError, PdfJob, Progress, no_progress, pdf_maker
+from .pdfpool import PdfError, PdfJob, PdfMaker, Progress, no_progress, pdf_maker
 from .provenance import Provenance, provenance
 from .problems import printable
 from .relationships import GOAL_STATUSES, REMATCH_MENTEE_MATCHES, REMATCH_SUPPORTER_BREAKDOWNS, relationships
@@ -135,7 +135,7 @@ class SiteWriter:
             self.keys[rel] = key
         self.count += 1
 
-    def reuse(self, rel: str, key: str | None) -> bool:
+    def reuse(self, rel: str, key: str | None, *, page: bool = True) -> bool:
         """Take ``rel`` from the previous site if it was made from the same ``key``; False to make it.
 
         Every file of the previous site was checked against its marker before the build began
@@ -157,8 +157,9 @@ class SiteWriter:
             os.unlink(target)
             return False
         self.digests[rel], self.keys[rel] = previous.files[rel], key
-        self.count += 1
-        self.reused += 1
+        if page:  # (a PDF is counted by the PDF maker)
+            self.count += 1
+            self.reused += 1
         return True
 
     def write_bytes(self, rel: str, data: bytes) -> None:
@@ -418,8 +419,7 @@ def write_portfolio(writer: SiteWriter, portfolio: Portfolio, records_root: Path
         writer.write(page, render_portfolio(portfolio, pdf_link=make_pdf), key)
     if not make_pdf:
         return None
-    return PdfJob(f"{folder}portfolio.pdf", pdf.portfolio_data(portfolio), tuple(attachments),
-                  printable(portfolio.person.name))
+    return PdfJob(f"{folder}portfolio.pdf", portfolio, tuple(attachments), printable(portfolio.person.name))
 
 
 @contextmanager
@@ -499,11 +499,21 @@ def _build(check: CheckResult, as_of: date, out: Path, make_pdf: bool, progress:
                 job = write_portfolio(writer, portfolio, Path(records.root), f"portfolios/{supporter_id}/", make_pdf,
                                       portfolio_key(portfolio, pdf_link=make_pdf))
                 if job:
-                    pdfs.add(job)
+                    _pdf(writer, pdfs, job)
             report.rendered, reused = pdfs.finish()
         report.pdfs = report.rendered + reused
         report.pages, report.reused = writer.count, writer.reused
     return report
+
+
+def _pdf(writer: SiteWriter, pdfs: PdfMaker, job: PdfJob) -> None:
+    """Take the PDF from the previous site if what it is made from is unchanged, else make it."""
+    key = portfolio_pdf_key(job.portfolio, job.attachments, pdf.engine_version())
+    if writer.reuse(job.rel, key, page=False):
+        pdfs.kept_in_site()
+        return
+    pdfs.add(job)
+    writer.keys[job.rel] = key
 
 
 def build_portfolio(check: CheckResult, as_of: date, supporter_id: str, out: Path, *,

@@ -70,7 +70,7 @@ def test_a_linked_cache_folder_is_not_used(tmp_path, monkeypatch):
     (tmp_path / "cache/peerkit").mkdir(parents=True)
     (tmp_path / "cache/peerkit/pdf").symlink_to(elsewhere)
     build(records, tmp_path / "site", tmp_path / "cache", monkeypatch)
-    again = build(records, tmp_path / "site", tmp_path / "cache", monkeypatch)
+    again = build(records, tmp_path / "another-site", tmp_path / "cache", monkeypatch)  # nothing to take over
     assert "(2 made, 0 unchanged)" in again.stdout
     assert list(elsewhere.iterdir()) == []
 

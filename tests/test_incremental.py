@@ -176,3 +176,27 @@ def test_a_portfolio_key_covers_every_field_of_the_portfolio(tmp_path):
 
 def _classes_in(hint) -> list:
     return [hint] if isinstance(hint, type) else [c for arg in typing.get_args(hint) for c in _classes_in(arg)]
+
+
+def test_a_rebuild_takes_unchanged_pdfs_from_the_site_and_makes_one_without_workers(demo_copy, tmp_path,
+                                                                                  monkeypatch):
+    """After one CPD entry changed: 13 PDFs are the previous site's own files (linked, not copied,
+    not even looked up in the kept PDFs), and the one to make is made in this process."""
+    from peerkit import pdfpool
+
+    site, mine = tmp_path / "site", tmp_path / "my-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(mine))
+    assert run("build", demo_copy, "-o", site, "--as-of", DEMO_AS_OF).exit_code == 0
+    before = {p.parent.name: p.stat().st_ino for p in site.glob("portfolios/*/portfolio.pdf")}
+    replace("cpd/amara-okafor/2025-01-23-data-security-awareness.yaml", "title: ", "title: Revised ")(demo_copy)
+
+    def no_workers(*args, **kwargs):
+        raise AssertionError("workers started for one PDF")
+
+    monkeypatch.setattr(pdfpool, "ProcessPoolExecutor", no_workers)
+    again = run("build", demo_copy, "-o", site, "--as-of", DEMO_AS_OF)
+    assert again.exit_code == 0, again.output
+    assert "14 PDF portfolios (1 made, 13 unchanged)" in again.stdout
+    after = {p.parent.name: p.stat().st_ino for p in site.glob("portfolios/*/portfolio.pdf")}
+    assert after.keys() == before.keys() and len(after) == 14
+    assert [who for who in after if after[who] != before[who]] == ["amara-okafor"]  # the 13 others: the same files
