@@ -69,10 +69,13 @@ def pdf_key(data: str, attachments: Iterable[Attachment], engine: str) -> str:
     h.update(b"\0template\0" + _template())
     h.update(b"\0data\0" + data.encode("utf-8", "surrogatepass"))
     for a in attachments:
-        digest = hashlib.blake2b(a.data, digest_size=20).hexdigest()
-        h.update(f"\0attachment\0{a.name}\0{a.description}\0{a.day.isoformat()}\0{digest}"
-                 .encode("utf-8", "surrogateescape"))
+        h.update(f"\0attachment\0{attachment_key(a)}".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
+
+
+def attachment_key(a: Attachment) -> str:
+    """An embedded file as a PDF's key sees it: its name, description and date, and its bytes' hash."""
+    return f"{a.name}\0{a.description}\0{a.day.isoformat()}\0{hashlib.blake2b(a.data, digest_size=20).hexdigest()}"
 
 
 def private_folder(folder: Path) -> int | None:

@@ -28,9 +28,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from . import __version__
+from . import __version__, pdf
 from .analyse import Analysis
-from . import pdf
+from .buildcache import attachment_key
 from .pdf import Attachment
 from .portfolio import Portfolio
 from .provenance import Provenance
@@ -99,24 +99,18 @@ def portfolio_pdf_key(portfolio: Portfolio, attachments: Iterable[Attachment], e
     bytes of the evidence attached to it, the engine and its template.
 
     A PDF whose key is unchanged is taken from the previous site without turning the portfolio
-    into the data the engine reads (which costs more than typesetting the PDF's key needs).
+    into the data the engine reads (for every portfolio at 20k files, that took 0.45 s).
     """
-    evidence = [f"{a.name}\0{a.description}\0{a.day.isoformat()}\0{hashlib.blake2b(a.data, digest_size=16).hexdigest()}"
-                for a in attachments]
     layout = hashlib.blake2b(pdf.template(), digest_size=16).hexdigest()
-    return _key("portfolio.pdf", repr(portfolio), engine, layout, *evidence)
-
-
-def _own(analysis: Analysis, supporter_id: str) -> list[Any]:
-    summary = analysis.summaries[supporter_id]
-    return [summary.supporter, *summary.meetings, *summary.supervision, *summary.cpd]
+    return _key("portfolio.pdf", repr(portfolio), engine, layout, *map(attachment_key, attachments))
 
 
 def supporter_page_key(shared: str | None, analysis: Analysis, supporter_id: str, matches: Iterable[MatchProgress],
                        built_from: Provenance | None, digests: Mapping[str, str | None]) -> str | None:
     """The key of a supporter's page: ``shared`` (see :func:`shared_key`), their own records,
     their matches and the meetings counted in each; None when a file has no content hash."""
-    own = _own(analysis, supporter_id)
+    summary = analysis.summaries[supporter_id]
+    own = [summary.supporter, *summary.meetings, *summary.supervision, *summary.cpd]
     for progress in matches:
         own += [progress.match, *progress.meetings]
     files = _files(own, built_from, digests)
