@@ -125,9 +125,7 @@ class SiteWriter:
 
     def write(self, rel: str, text: str, key: str | None = None) -> None:
         """Write a page; ``key`` says what it was made from (see :mod:`peerkit.pagekeys`)."""
-        self._write_page(rel, text.encode("utf-8"), key)
-
-    def _write_page(self, rel: str, data: bytes, key: str | None) -> None:
+        data = text.encode("utf-8")
         with self._open(rel) as f:
             f.write(data)
         self.digests[rel] = hashlib.blake2b(data, digest_size=16).hexdigest()
