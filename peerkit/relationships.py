@@ -190,9 +190,19 @@ class Relationships:
         people = sorted(set(by_supporter) | available, key=lambda sid: (names.get(sid, sid), sid))
         return [Caseload(sid, tuple(by_supporter.get(sid, ()))) for sid in people]
 
+    @cached_property
+    def _by_supporter(self) -> dict[str, list[MatchProgress]]:
+        """Every match by its supporter, in the order of :attr:`progress` (each page and portfolio
+        asks for one supporter's: one pass, not one per supporter)."""
+        found: dict[str, list[MatchProgress]] = defaultdict(list)
+        for p in self.progress.values():
+            if p.match.supporter:
+                found[p.match.supporter].append(p)
+        return found
+
     def matches_of(self, supporter_id: str) -> list[MatchProgress]:
         """A supporter's matches, newest first (for their page)."""
-        mine = [p for p in self.progress.values() if p.match.supporter == supporter_id]
+        mine = self._by_supporter.get(supporter_id, [])
         return sorted(mine, key=lambda p: (p.match.matched or p.match.referred, p.match.id), reverse=True)
 
     # --- the last 12 months -------------------------------------------------------
@@ -240,8 +250,8 @@ class Relationships:
     # --- one supporter, counts only (portfolios) ---------------------------------------
 
     def counts_for(self, supporter_id: str) -> PersonCounts:
-        mine = [p for p in self.progress.values()
-                if p.match.supporter == supporter_id and p.match.matched and p.match.matched <= self.as_of]
+        mine = [p for p in self._by_supporter.get(supporter_id, [])
+                if p.match.matched and p.match.matched <= self.as_of]
         return PersonCounts(
             supported=len(mine),
             completed=sum(1 for p in mine if p.match.reason == "completed"
