@@ -10,19 +10,10 @@ them. Discovery, validation, the model stage, the CLI, ``export``, ``new`` and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import import_module
 from typing import Any, Callable
 
+from . import export, new
 from .model import CpdEntry, Group, Match, Meeting, Programme, Supervision, Supporter, Venue
-
-
-def later(module: str, name: str) -> Callable[..., Any]:
-    """``module.name``, imported on its first call: ``check`` reads this registry
-    but never needs ``export`` or ``new`` (and their imports cost it ~40 ms)."""
-    def call(*args: Any, **kwargs: Any) -> Any:
-        return getattr(import_module(f"{__package__}.{module}"), name)(*args, **kwargs)
-    call.__name__ = call.__qualname__ = f"{module}.{name}"
-    return call
 
 
 @dataclass(frozen=True)
@@ -41,13 +32,11 @@ class Kind:
 
 KINDS: tuple[Kind, ...] = (
     Kind("programme", None, Programme),
-    Kind("supporter", "supporters", Supporter, flat=True,
-         export=later("export", "supporters"), new=later("new", "supporter_record")),
-    Kind("meeting", "meetings", Meeting, export=later("export", "meetings"), new=later("new", "meeting_record")),
-    Kind("supervision", "supervision", Supervision,
-         export=later("export", "supervision"), new=later("new", "supervision_record")),
-    Kind("cpd", "cpd", CpdEntry, export=later("export", "cpd"), new=later("new", "cpd_record")),
-    Kind("match", "matches", Match, export=later("export", "matches"), new=later("new", "match_record")),
+    Kind("supporter", "supporters", Supporter, flat=True, export=export.supporters, new=new.supporter_record),
+    Kind("meeting", "meetings", Meeting, export=export.meetings, new=new.meeting_record),
+    Kind("supervision", "supervision", Supervision, export=export.supervision, new=new.supervision_record),
+    Kind("cpd", "cpd", CpdEntry, export=export.cpd, new=new.cpd_record),
+    Kind("match", "matches", Match, export=export.matches, new=new.match_record),
     Kind("venue", "venues", Venue, flat=True),
     Kind("group", "groups", Group, flat=True),
 )
