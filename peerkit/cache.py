@@ -122,7 +122,6 @@ class ResultCache:
         self.fresh_memo: Any = None
         self.fresh_data: dict[str, Any] = {}
         self._stored_data: dict[str, dict[str, Any]] = {}  # data file -> {rel: [data, positions]}
-        self.digests: dict[str, str | None] = {}  # rel -> content hash, of this run's files
         # What each file looked like on disk when last hashed (see unchanged_on_disk), and
         # when that run began reading: a file changed since then has a new signature.
         self.stats: dict[str, list[int]] = {}
@@ -371,7 +370,6 @@ def cached_load(store: ResultCache, load: BytesLoad) -> Callable[[Sequence[Recor
                 except OSError:
                     pass  # the loader reports it
                 content = content_digest(raw) if raw is not None else None
-            store.digests[f.rel] = content
             hit = store.get(f.rel, content) if content else None
             if hit is None:
                 todo.append((index, f, raw))
@@ -388,7 +386,6 @@ def cached_load(store: ResultCache, load: BytesLoad) -> Callable[[Sequence[Recor
     def keep(fresh: list[LoadedFile]) -> list[LoadedFile]:
         """Note each freshly loaded file's content hash and results in ``store``."""
         for loaded in fresh:
-            store.digests[loaded.rel] = loaded.digest
             if loaded.digest:
                 store.records_bytes += loaded.size
                 store.put(loaded.rel, loaded.digest, loaded)
@@ -429,7 +426,7 @@ def remembered_rules(store: ResultCache, root: Path, root_display: str, cacheabl
     from .rules import EvidenceClaim, check_evidence, evidence_claims
 
     def run(records: Callable[[], Any], loaded: Sequence[LoadedFile], as_of: date) -> list[Problem]:
-        fingerprint = _fingerprint(store, root, root_display, as_of, loaded)
+        fingerprint = _fingerprint(root, root_display, as_of, loaded)
         memo = store.remembered(fingerprint) if fingerprint else None
         if memo is not None:
             claims = [EvidenceClaim(_source_from_plain(source), supporter, tuple(paths))
@@ -445,10 +442,9 @@ def remembered_rules(store: ResultCache, root: Path, root_display: str, cacheabl
     return run
 
 
-def _fingerprint(store: ResultCache, root: Path, root_display: str, as_of: date,
-                 loaded: Sequence[LoadedFile]) -> str | None:
+def _fingerprint(root: Path, root_display: str, as_of: date, loaded: Sequence[LoadedFile]) -> str | None:
     """Everything the remembered rules read: each file's content and place, the day, the folder and the code."""
-    digests = [store.digests.get(f.rel) for f in loaded]
+    digests = [f.digest for f in loaded]
     if None in digests:
         return None  # an unreadable file: nothing to remember
     h = hashlib.blake2b(digest_size=16)
