@@ -94,15 +94,15 @@ def portfolio_key(portfolio: Portfolio, *, pdf_link: bool) -> str:
     return _key("portfolio", repr(portfolio), str(pdf_link))
 
 
-def portfolio_pdf_key(portfolio: Portfolio, attachments: Iterable[Attachment], engine: str) -> str:
-    """The key of a portfolio's PDF in the site: its portfolio (every field, as for its page), the
-    bytes of the evidence attached to it, the engine and its template.
+def portfolio_pdf_key(page_key: str, attachments: Iterable[Attachment], engine: str) -> str:
+    """The key of a portfolio's PDF in the site: its portfolio (``page_key``, its page's key, which
+    covers every field), the bytes of the evidence attached to it, the engine and its template.
 
     A PDF whose key is unchanged is taken from the previous site without turning the portfolio
     into the data the engine reads (for every portfolio at 20k files, that took 0.45 s).
     """
     layout = hashlib.blake2b(pdf.template(), digest_size=16).hexdigest()
-    return _key("portfolio.pdf", repr(portfolio), engine, layout, *map(attachment_key, attachments))
+    return _key("portfolio.pdf", page_key, engine, layout, *map(attachment_key, attachments))
 
 
 def supporter_page_key(shared: str | None, analysis: Analysis, supporter_id: str, matches: Iterable[MatchProgress],

@@ -494,19 +494,20 @@ def _build(check: CheckResult, as_of: date, out: Path, make_pdf: bool, progress:
                 if not writer.reuse(page, key):
                     writer.write(page, render_supporter_page(analysis, supporter_id, built_from), key)
                 portfolio = portfolio_for(analysis, supporter_id, _words(built_from))
+                key = portfolio_key(portfolio, pdf_link=make_pdf)
                 job = write_portfolio(writer, portfolio, Path(records.root), f"portfolios/{supporter_id}/", make_pdf,
-                                      portfolio_key(portfolio, pdf_link=make_pdf))
+                                      key)
                 if job:
-                    _pdf(writer, pdfs, job)
+                    _pdf(writer, pdfs, job, key)
             report.rendered, reused = pdfs.finish()
         report.pdfs = report.rendered + reused
         report.pages, report.reused = writer.count, writer.reused
     return report
 
 
-def _pdf(writer: SiteWriter, pdfs: PdfMaker, job: PdfJob) -> None:
+def _pdf(writer: SiteWriter, pdfs: PdfMaker, job: PdfJob, page_key: str) -> None:
     """Take the PDF from the previous site if what it is made from is unchanged, else make it."""
-    key = portfolio_pdf_key(job.portfolio, job.attachments, pdf.engine_version())
+    key = portfolio_pdf_key(page_key, job.attachments, pdf.engine_version())
     if writer.reuse(job.rel, key, page=False):
         pdfs.kept_in_site()
         return
