@@ -24,7 +24,7 @@ import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Iterable, Iterator
 
 FOLDER = "evidence"
 MAX_BYTES = 20 * 2**20  # a scanned certificate is well under this; a 3 GB file is a mistake or an attack
@@ -180,6 +180,27 @@ def open_evidence(root: Path, rel: str) -> Iterator[BinaryIO]:
             raise Refused(TYPE, problem)
         stream.seek(0)
         yield stream
+
+
+def signature(root: Path, paths: Iterable[str], before_ns: int) -> str | None:
+    """What the files ``paths`` name look like on disk (device, inode, size, change times), as
+    one string; None if one cannot be looked at, or changed at or after ``before_ns``.
+
+    Equal signatures mean the same bytes, as in git's index: every write sets the change
+    time (ctime), which no program can set back. A file changed shortly before ``before_ns``
+    (the time its bytes were read) gives None, since a second change in the same tick of a
+    coarse clock would leave the times as they were.
+    """
+    parts = []
+    for rel in sorted(set(paths)):
+        try:
+            info = os.stat(root / clean_path(rel))
+        except (Refused, OSError, ValueError):
+            return None
+        if not stat.S_ISREG(info.st_mode) or max(info.st_ctime_ns, info.st_mtime_ns) >= before_ns:
+            return None
+        parts.append(f"{rel} {info.st_dev} {info.st_ino} {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns}")
+    return "\n".join(parts)
 
 
 def _real_path(root: Path, clean: str, rel: str) -> Path:

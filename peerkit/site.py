@@ -26,6 +26,7 @@ import os
 import shutil
 import stat
 import tempfile
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,7 +41,8 @@ from .charts import horizontal_bars, stacked_bars
 from .gcpause import no_gc_pauses
 from .pipeline import CheckResult
 from .html import asset, csp_hash, dashboard_assets, day, environment
-from .pagekeys import portfolio_key, portfolio_pdf_key, shared_key, supporter_page_key
+from .cache import RACY_NS
+from .pagekeys import bundle_key, pdf_layout, portfolio_key, portfolio_pdf_key, shared_key, supporter_page_key
 from .portfolio import EvidenceFile, Portfolio, portfolio_for
 from .obligations import HORIZON_DAYS, select
 from .pdfpool import PdfError, PdfJob, PdfMaker, Progress, no_progress, pdf_maker
@@ -134,14 +136,25 @@ class SiteWriter:
         self.count += 1
 
     def reuse(self, rel: str, key: str | None, *, page: bool = True) -> bool:
-        """Take ``rel`` from the previous site if it was made from the same ``key``; False to make it.
+        """Take ``rel`` from the previous site if it was made from the same ``key``; False to make it."""
+        previous = self.previous
+        if key is None or previous is None or previous.keys.get(rel) != key or not self._link_previous(rel):
+            return False
+        self.keys[rel] = key
+        if page:  # (a PDF is counted by the PDF maker)
+            self.count += 1
+            self.reused += 1
+        return True
+
+    def _link_previous(self, rel: str) -> bool:
+        """Put the previous site's ``rel`` at ``rel``; False if it cannot be.
 
         Every file of the previous site was checked against its marker before the build began
-        (:func:`_check_output`), so the old page is what peerkit wrote: it is linked into the
+        (:func:`_check_output`), so the old file is what peerkit wrote: it is linked into the
         new site (no copy), or copied where the file system has no hard links.
         """
         previous = self.previous
-        if key is None or previous is None or previous.keys.get(rel) != key or rel not in previous.files:
+        if previous is None or rel not in previous.files:
             return False
         source, target = previous.root / rel, self.path(rel)
         try:
@@ -154,10 +167,36 @@ class SiteWriter:
         if not stat.S_ISREG(os.lstat(target).st_mode):  # swapped for a link since it was checked
             os.unlink(target)
             return False
-        self.digests[rel], self.keys[rel] = previous.files[rel], key
-        if page:  # (a PDF is counted by the PDF maker)
-            self.count += 1
-            self.reused += 1
+        self.digests[rel] = previous.files[rel]
+        return True
+
+    def reuse_bundle(self, name: str, rels: list[str], key: str | None) -> bool:
+        """Take every file of a bundle (a supporter's page and portfolio folder: see
+        :func:`peerkit.pagekeys.bundle_key`) from the previous site if it was made from the same
+        ``key``; False, with nothing taken, to make them.
+
+        ``rels``: the bundle's files other than those under ``name``, a folder, whose files in
+        the previous site all belong to it.
+        """
+        previous = self.previous
+        if key is None or previous is None or previous.keys.get(name) != key:
+            return False
+        files = [*rels, *(rel for rel in previous.files if rel.startswith(name))]
+        taken: list[str] = []
+        for rel in files:
+            if not self._link_previous(rel):
+                for done in taken:  # make them all instead: none is left behind to be written through
+                    os.unlink(self.path(done))
+                    del self.digests[done]
+                return False
+            taken.append(rel)
+        for rel in files:  # each page keeps its own key too, for a build that reuses it alone
+            if rel in previous.keys:
+                self.keys[rel] = previous.keys[rel]
+        pages = sum(1 for rel in files if rel.endswith(".html"))
+        self.count += pages
+        self.reused += pages
+        self.keys[name] = key
         return True
 
     def write_bytes(self, rel: str, data: bytes) -> None:
@@ -476,38 +515,49 @@ def build_site(check: CheckResult, as_of: date, out: Path, *, make_pdf: bool = T
 
 def _build(check: CheckResult, as_of: date, out: Path, make_pdf: bool, progress: Progress,
            jobs: int | None) -> BuildReport:
+    started = time.time_ns()  # before any evidence is read: see evidence.signature
     records = check.records
+    records_root = Path(records.root)
     analysis = Analysis.of(records, as_of)
     report = BuildReport()
     make_pdf = _pdf_possible(make_pdf, report)
+    layout = pdf_layout() if make_pdf else None
     supporters = list(analysis.summaries)
-    built_from = provenance(Path(records.root))  # one git log for the whole tree
+    built_from = provenance(records_root)  # one git log for the whole tree
     rel = relationships(records, as_of)
     shared = shared_key(analysis, built_from, check.digests)
-    with swap_into(out, Path(records.root)) as writer:
+    with swap_into(out, records_root) as writer:
         writer.write("index.html", render_dashboard(analysis, built_from))
         with _pdfs(writer, len(supporters) if make_pdf else 0, progress, jobs) as pdfs:
             for supporter_id in supporters:
-                page = f"supporters/{supporter_id}.html"
-                key = supporter_page_key(shared, analysis, supporter_id, rel.matches_of(supporter_id), built_from,
-                                         check.digests)
-                if not writer.reuse(page, key):
-                    writer.write(page, render_supporter_page(analysis, supporter_id, built_from), key)
+                page, folder = f"supporters/{supporter_id}.html", f"portfolios/{supporter_id}/"
+                page_key = supporter_page_key(shared, analysis, supporter_id, rel.matches_of(supporter_id),
+                                              built_from, check.digests)
+                evidence_files = (path for entry in analysis.summaries[supporter_id].cpd for path in entry.evidence)
+                bundle = bundle_key(page_key, evidence.signature(records_root, evidence_files, started - RACY_NS),
+                                    layout)
+                if writer.reuse_bundle(folder, [page], bundle):
+                    if make_pdf:
+                        pdfs.kept_in_site()
+                    continue
+                if not writer.reuse(page, page_key):
+                    writer.write(page, render_supporter_page(analysis, supporter_id, built_from), page_key)
                 portfolio = portfolio_for(analysis, supporter_id, _words(built_from))
                 key = portfolio_key(portfolio, pdf_link=make_pdf)
-                job = write_portfolio(writer, portfolio, Path(records.root), f"portfolios/{supporter_id}/", make_pdf,
-                                      key)
-                if job:
-                    _pdf(writer, pdfs, job, key)
+                job = write_portfolio(writer, portfolio, records_root, folder, make_pdf, key)
+                if job and layout:
+                    _pdf(writer, pdfs, job, key, layout)
+                if bundle:
+                    writer.keys[folder] = bundle
             report.rendered, reused = pdfs.finish()
         report.pdfs = report.rendered + reused
         report.pages, report.reused = writer.count, writer.reused
     return report
 
 
-def _pdf(writer: SiteWriter, pdfs: PdfMaker, job: PdfJob, page_key: str) -> None:
+def _pdf(writer: SiteWriter, pdfs: PdfMaker, job: PdfJob, page_key: str, layout: str) -> None:
     """Take the PDF from the previous site if what it is made from is unchanged, else make it."""
-    key = portfolio_pdf_key(page_key, job.attachments, pdf.engine_version())
+    key = portfolio_pdf_key(page_key, job.attachments, layout)
     if writer.reuse(job.rel, key, page=False):
         pdfs.kept_in_site()
         return

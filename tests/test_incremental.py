@@ -103,9 +103,22 @@ def assert_same_site(incremental: Path, full: Path) -> None:
     assert [rel for rel in whole if mine[rel] != whole[rel]] == []
 
 
+def trust_evidence_at_once(monkeypatch) -> None:
+    """Let a build trust what evidence files look like on disk however recently they changed.
+
+    The demo is copied moments before each build, and evidence changed within two seconds of a
+    build is never trusted by its signature (see ``evidence.signature``): without this, no
+    supporter's bundle would be taken whole, only their pages one by one.
+    """
+    monkeypatch.setattr("peerkit.site.RACY_NS", 0)
+
+
+@pytest.mark.parametrize("bundles", [True, False], ids=["bundles", "pages"])
 @pytest.mark.parametrize("what, edit, at_most", EDITS, ids=[e[0] for e in EDITS])
 def test_a_rebuild_after_an_edit_is_byte_identical_to_a_full_build(demo_copy, tmp_path, monkeypatch,
-                                                                   what, edit, at_most):
+                                                                   what, edit, at_most, bundles):
+    if bundles:
+        trust_evidence_at_once(monkeypatch)
     site, mine = tmp_path / "site", tmp_path / "my-cache"
     build(demo_copy, site, mine, monkeypatch)
     edit(demo_copy)
@@ -200,3 +213,67 @@ def test_a_rebuild_takes_unchanged_pdfs_from_the_site_and_makes_one_without_work
     after = {p.parent.name: p.stat().st_ino for p in site.glob("portfolios/*/portfolio.pdf")}
     assert after.keys() == before.keys() and len(after) == 14
     assert [who for who in after if after[who] != before[who]] == ["amara-okafor"]  # the 13 others: the same files
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def test_an_unchanged_supporters_page_and_portfolio_folder_are_taken_whole(demo_copy, tmp_path, monkeypatch):
+    """Every file of an unchanged supporter (page, portfolio page, PDF, evidence copies) is the
+    previous site's own file; the supporter whose CPD changed gets theirs made again."""
+    trust_evidence_at_once(monkeypatch)
+    site, mine = tmp_path / "site", tmp_path / "my-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(mine))
+    assert run("build", demo_copy, "-o", site, "--as-of", DEMO_AS_OF).exit_code == 0
+    before = inodes(site)
+    replace("cpd/amara-okafor/2025-01-23-data-security-awareness.yaml", "title: ", "title: Revised ")(demo_copy)
+    again = run("build", demo_copy, "-o", site, "--as-of", DEMO_AS_OF)
+    assert again.exit_code == 0, again.output
+    after = inodes(site)
+    assert after.keys() == before.keys()
+    remade = sorted(rel for rel in after if after[rel] != before[rel])
+    assert "index.html" in remade and "portfolios/amara-okafor/portfolio.pdf" in remade
+    assert any(rel.startswith("portfolios/amara-okafor/evidence/") for rel in remade)  # copied afresh
+    assert [rel for rel in remade if "amara-okafor" not in rel] == [".peerkit-site", "index.html"]
+    assert any(rel.startswith("portfolios/rui-fernandes/evidence/") for rel in after)
+
+
+def test_an_evidence_file_changed_in_place_is_copied_again(demo_copy, tmp_path, monkeypatch):
+    """A certificate replaced by one of the same size, its modification time set back, is still
+    seen: the portfolio carries the new bytes, as a full build does."""
+    import os
+
+    trust_evidence_at_once(monkeypatch)
+    site, mine = tmp_path / "site", tmp_path / "my-cache"
+    build(demo_copy, site, mine, monkeypatch)
+    certificate = sorted((demo_copy / "evidence" / "rui-fernandes").glob("*.pdf"))[0]
+    old = certificate.read_bytes()
+    times = certificate.stat()
+    certificate.write_bytes(old.replace(b"%%EOF", b"%%EOX"))
+    os.utime(certificate, ns=(times.st_atime_ns, times.st_mtime_ns))
+    build(demo_copy, site, mine, monkeypatch)
+    copy = site / "portfolios/rui-fernandes/evidence/rui-fernandes" / certificate.name
+    assert copy.read_bytes() == certificate.read_bytes() != old
+    full = tmp_path / "full"
+    build(demo_copy, full, tmp_path / "someone-else", monkeypatch)
+    assert_same_site(site, full)
+
+
+def test_evidence_changed_moments_before_a_build_is_not_trusted_by_its_signature(tmp_path):
+    """Two changes in one tick of a coarse clock leave a file's times as they were: a file
+    changed within the window before the build began gives no signature, an older one does."""
+    import time
+
+    from peerkit.cache import RACY_NS
+    from peerkit.evidence import signature
+
+    folder = tmp_path / "evidence" / "someone"
+    folder.mkdir(parents=True)
+    (folder / "certificate.pdf").write_bytes(b"%PDF-1.7\n%%EOF\n")
+    now = time.time_ns()
+    assert signature(tmp_path, ["evidence/someone/certificate.pdf"], now - RACY_NS) is None
+    later = signature(tmp_path, ["evidence/someone/certificate.pdf"], now + RACY_NS)
+    assert later is not None and "evidence/someone/certificate.pdf" in later
+    assert signature(tmp_path, ["evidence/someone/missing.pdf"], now + RACY_NS) is None
+    assert signature(tmp_path, ["../outside.pdf"], now + RACY_NS) is None
