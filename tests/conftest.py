@@ -26,6 +26,7 @@ leave a ``.peerkit-cache`` in the repository.
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
 import textwrap
@@ -537,6 +538,14 @@ def _no_cache_in_the_repository() -> Iterator[None]:
     shutil.rmtree(REPO_CACHE, ignore_errors=True)
     yield
     assert not REPO_CACHE.exists(), f"the run wrote {REPO_CACHE.relative_to(REPO)}; check a copy (the demo fixture)"
+
+
+@pytest.fixture(autouse=True)
+def _collectable() -> Iterator[None]:
+    """What a run froze out of the cycle collector's way (``gcpause``) is collectable again
+    after each test: the program ends with its run, but this process runs a thousand."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture(autouse=True)
