@@ -22,8 +22,10 @@ holds at most :data:`MAX_BYTES`, never a file the build just used.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import stat
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Iterable, Protocol
@@ -102,46 +104,86 @@ def private_folder(folder: Path) -> int | None:
 # just a file: one planted in a shared folder, with keys worked out from the records
 # and pages of the planter's own, must not get those pages into this user's site.
 # So each build notes its marker's hash here, in the user's own cache folder, and a
-# rebuild reuses pages only from a site whose marker it finds noted.
+# rebuild reuses pages only from a site whose marker it finds noted. The note holds
+# how each of the site's files looked on disk once it was in place, so the next
+# build need not read them all again to know they are as peerkit wrote them.
 
 SITES = "sites"
 MAX_SITES = 256
+MAX_NOTE_BYTES = 64 << 20
 
 
 def _site_name(marker: bytes) -> str:
     return hashlib.blake2b(marker, digest_size=20, person=b"peerkit-site").hexdigest()
 
 
-def note_site(marker: bytes) -> None:
-    """Note that this user built a site with this marker (the oldest notes go past :data:`MAX_SITES`)."""
+@dataclass(frozen=True)
+class SiteNote:
+    """What this user's build noted of a site it wrote: each file's signature on disk (see
+    :func:`signature`) just after the build, and when that was noted (the note's own time)."""
+
+    signatures: dict[str, list[int]]
+    stamp: int
+
+    def unchanged(self, rel: str, info: os.stat_result) -> bool:
+        """Whether the file ``rel``, as ``info`` shows it, is certainly the one the build wrote.
+
+        As git's index does: same inode, size and times, and not changed in the very tick
+        the note was written (a change then could leave every time as it was). The change
+        time (ctime) is set by the system on every write and cannot be set back by a program.
+        """
+        return self.signatures.get(rel) == signature(info) and info.st_ctime_ns < self.stamp
+
+
+def signature(info: os.stat_result) -> list[int]:
+    return [info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+
+
+def note_site(marker: bytes, signatures: dict[str, list[int]]) -> None:
+    """Note that this user built a site with this marker, and how its files look on disk now
+    (the oldest notes go past :data:`MAX_SITES`)."""
     folder = private_folder(user_cache_folder() / SITES)
     if folder is None:
         return
     try:
-        os.close(os.open(_site_name(marker), os.O_WRONLY | os.O_CREAT | _NOFOLLOW | _CLOEXEC, 0o600, dir_fd=folder))
-        os.utime(_site_name(marker), dir_fd=folder, follow_symlinks=False)
+        name = _site_name(marker)
+        tmp = f".write-{os.urandom(8).hex()}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600, dir_fd=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(signatures, out, separators=(",", ":"))
+        os.replace(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
         with os.scandir(folder) as found:
             notes = sorted((entry.stat(follow_symlinks=False).st_mtime_ns, entry.name) for entry in found)
-        for _, name in notes[:-MAX_SITES]:
-            os.unlink(name, dir_fd=folder)
+        for _, old in notes[:-MAX_SITES]:
+            os.unlink(old, dir_fd=folder)
     except OSError:
         pass
     finally:
         os.close(folder)
 
 
-def built_here(marker: bytes) -> bool:
-    """Whether this user built the site whose marker this is."""
+def site_note(marker: bytes) -> SiteNote | None:
+    """What this user noted of the site whose marker this is; None if this user did not build it."""
     folder = private_folder(user_cache_folder() / SITES)
     if folder is None:
-        return False
+        return None
     try:
-        info = os.stat(_site_name(marker), dir_fd=folder, follow_symlinks=False)
-        return stat.S_ISREG(info.st_mode)
+        fd = os.open(_site_name(marker), os.O_RDONLY | _NOFOLLOW | _CLOEXEC | os.O_NONBLOCK, dir_fd=folder)
     except OSError:
-        return False
+        return None
     finally:
         os.close(folder)
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        try:
+            signatures = json.loads(file.read(MAX_NOTE_BYTES))
+        except ValueError:
+            signatures = {}
+    if not isinstance(signatures, dict):
+        signatures = {}
+    return SiteNote(signatures, info.st_mtime_ns)
 
 
 class Readable(Protocol):

@@ -5,7 +5,7 @@ A key covers exactly what the page's template is given, plus the templates,
 peerkit's code and version, so a changed input can never reuse a stale page.
 Keys are written in the site's marker (``.peerkit-site``) beside each file's
 hash; a rebuild trusts them only in a site this user built (see
-:func:`peerkit.buildcache.built_here`).
+:func:`peerkit.buildcache.site_note`).
 
 * A portfolio page shows its :class:`~peerkit.portfolio.Portfolio` and nothing
   else (the privacy boundary): its key is the portfolio's content.

@@ -277,3 +277,50 @@ def test_evidence_changed_moments_before_a_build_is_not_trusted_by_its_signature
     assert later is not None and "evidence/someone/certificate.pdf" in later
     assert signature(tmp_path, ["evidence/someone/missing.pdf"], now + RACY_NS) is None
     assert signature(tmp_path, ["../outside.pdf"], now + RACY_NS) is None
+
+
+def test_a_page_changed_in_place_with_its_times_set_back_is_still_seen(demo_copy, tmp_path, monkeypatch):
+    """A rebuild does not read again the files of the previous site that look on disk as the last
+    build left them, but an edit of the same size with the modification time set back is still
+    seen (by the change time), and the build refuses to replace the folder."""
+    import os
+
+    site, mine = tmp_path / "site", tmp_path / "my-cache"
+    build(demo_copy, site, mine, monkeypatch)
+    page = site / "index.html"  # the first page written: well before the build noted the site
+    text = page.read_bytes()
+    times = page.stat()
+    page.write_bytes(text.replace(b"<html", b"<HTML", 1))
+    os.utime(page, ns=(times.st_atime_ns, times.st_mtime_ns))
+    assert page.stat().st_size == times.st_size
+    monkeypatch.setenv("XDG_CACHE_HOME", str(mine))
+    result = run("build", demo_copy, "-o", site, "--as-of", DEMO_AS_OF, "--no-pdf")
+    assert result.exit_code != 0 and "changed since it wrote them (index.html)" in result.output
+
+
+def test_files_as_the_last_build_left_them_are_not_read_again(demo_copy, tmp_path, monkeypatch):
+    from peerkit import site as site_module
+
+    site, mine = tmp_path / "site", tmp_path / "my-cache"
+    build(demo_copy, site, mine, monkeypatch)
+    files = [p for p in site.rglob("*") if p.is_file()]
+    read = []
+    digest = site_module._digest_file
+    monkeypatch.setattr(site_module, "_digest_file", lambda path: read.append(path) or digest(path))
+    build(demo_copy, site, mine, monkeypatch)
+    checked = [p for p in read if str(site) in p and ".building-" not in p]
+    assert len(checked) < len(files) / 2  # (those changed in the tick the note was written are read)
+
+
+def test_a_site_note_trusts_only_the_same_file_changed_before_it():
+    import os
+
+    from peerkit.buildcache import SiteNote, signature
+
+    info = os.stat(__file__)
+    note = SiteNote({"a": signature(info)}, info.st_ctime_ns + 1)
+    assert note.unchanged("a", info)
+    assert not note.unchanged("b", info)
+    assert not SiteNote({"a": signature(info)}, info.st_ctime_ns).unchanged("a", info)  # the same tick
+    assert not SiteNote({"a": [info.st_ino, info.st_size + 1, info.st_mtime_ns, info.st_ctime_ns]},
+                        info.st_ctime_ns + 1).unchanged("a", info)
