@@ -54,7 +54,9 @@ FOLDER = ".peerkit-cache"
 INDEX = "check.json"
 DATA_FILES = 64  # the records' data is spread over this many files, so a one-file change rewrites one
 RACY_NS = 2_000_000_000  # a file changed this close to a run's start is hashed again, whatever its signature
-Entry = list  # [content digest, [[line, col, severity, code, message], ...]]
+# [content digest, [[line, col, severity, code, message], ...]] (the load's problems), then, once the
+# record-local rules ran on it, [..., --as-of day, [[line, col, severity, code, message], ...]] (theirs).
+Entry = list
 # How much of a cache file is ever read: generous for what peerkit writes, but
 # finite, so a planted huge file costs nothing. check.json holds a digest and
 # the problems of each record file; records-NN.json the data and field positions
@@ -147,7 +149,7 @@ class ResultCache:
         set back by a program, unlike the modification time.
         """
         entry = self.entries.get(rel)
-        if (not isinstance(entry, list) or len(entry) != 2 or self.stats.get(rel) != signature
+        if (not isinstance(entry, list) or len(entry) not in (2, 4) or self.stats.get(rel) != signature
                 or signature[2] >= self.stamp - RACY_NS):
             return None
         return entry[0]
@@ -179,10 +181,23 @@ class ResultCache:
 
     def get(self, rel: str, content_digest: str) -> Entry | None:
         entry = self.entries.get(rel)
-        if isinstance(entry, list) and len(entry) == 2 and entry[0] == content_digest:
+        if isinstance(entry, list) and len(entry) in (2, 4) and entry[0] == content_digest:
             self.fresh[rel] = entry
             return entry
         return None
+
+    def local_problems(self, rel: str, day: str) -> list | None:
+        """What the record-local rules found in ``rel``'s present content on ``day``, if remembered."""
+        entry = self.fresh.get(rel)
+        if entry is not None and len(entry) == 4 and entry[2] == day and isinstance(entry[3], list):
+            return entry[3]
+        return None
+
+    def remember_local(self, rel: str, day: str, problems: list[Problem]) -> None:
+        entry = self.fresh.get(rel)
+        if entry is not None:
+            self.fresh[rel] = [entry[0], entry[1], day,
+                               [[p.line, p.column, p.severity, p.code, p.message] for p in problems]]
 
     def put(self, rel: str, content_digest: str, loaded: LoadedFile) -> None:
         self.fresh[rel] = [content_digest, [[p.line, p.column, p.severity, p.code, p.message]
@@ -230,9 +245,9 @@ class ResultCache:
     def _changed_data_files(self) -> dict[str, list[str]]:
         """Each data file holding a record that was added, changed or deleted: what it should now hold."""
         changed = {data_file(rel) for rel in self.entries.keys() | self.fresh.keys()
-                   if self.entries.get(rel) != self.fresh.get(rel)}
+                   if (self.entries.get(rel) or [])[:2] != (self.fresh.get(rel) or [])[:2]}
         holding: dict[str, list[str]] = {name: [] for name in sorted(changed)}
-        for rel, (_, problems) in self.fresh.items():
+        for rel, (_, problems, *_) in self.fresh.items():
             name = data_file(rel)
             if name in holding and not problems:
                 holding[name].append(rel)
@@ -415,15 +430,21 @@ def _from_store(store: ResultCache, f: RecordFile, load: BytesLoad) -> Callable[
 RulesStage = Callable[[Callable[[], Any], Sequence[LoadedFile], date], list[Problem]]
 
 
-def remembered_rules(store: ResultCache, root: Path, root_display: str, cacheable: RulesStage) -> RulesStage:
+def remembered_rules(store: ResultCache, root: Path, root_display: str) -> RulesStage:
     """The rules stage, remembered under a fingerprint of everything the rules read.
 
-    ``cacheable`` runs the rules whose results depend only on the records and
-    --as-of. The evidence rule also reads files that are not records (a
-    certificate can vanish without any record changing), so it runs every
-    time: on a remembered run, from the evidence claims stored with the memo.
+    The rules whose results depend only on the records and --as-of are
+    remembered whole for an unchanged tree; when a file changed, the
+    record-local ones (:data:`peerkit.rules.LOCAL_RULES`) still run only on
+    the records whose content they have not seen. The evidence rule also
+    reads files that are not records (a certificate can vanish without any
+    record changing), so it runs every time: on a remembered run, from the
+    evidence claims stored with the memo.
     """
-    from .rules import EvidenceClaim, check_evidence, evidence_claims
+    from .rules import CACHEABLE_RULES, EvidenceClaim, check_evidence, evidence_claims, run_rules
+
+    def cacheable(records: Callable[[], Any], loaded: Sequence[LoadedFile], as_of: date) -> list[Problem]:
+        return run_rules(records(), as_of, CACHEABLE_RULES, local=_remembered_local(store, loaded))
 
     def run(records: Callable[[], Any], loaded: Sequence[LoadedFile], as_of: date) -> list[Problem]:
         fingerprint = _fingerprint(root, root_display, as_of, loaded)
@@ -440,6 +461,40 @@ def remembered_rules(store: ResultCache, root: Path, root_display: str, cacheabl
         return problems + list(check_evidence(root, claims))
 
     return run
+
+
+def _remembered_local(store: ResultCache, loaded: Sequence[LoadedFile]) -> Any:
+    """The record-local rules' problems: remembered with each file's content for the day, and
+    run only over the records of the files whose problems are not remembered."""
+    from .rules import run_local
+
+    def local(records: Any, as_of: date, rules: tuple) -> list[Problem]:
+        from .rules import LOCAL_RULES
+
+        if rules != LOCAL_RULES:  # remembered for the whole set only
+            return run_local(records, as_of, rules)
+        day = as_of.isoformat()
+        found: list[Problem] = []
+        todo: dict[str, str] = {}  # display -> rel
+        for f in loaded:
+            kept = store.local_problems(f.rel, day)
+            if kept is None:
+                todo[f.display] = f.rel
+            else:
+                found += [Problem(f.display, *p) for p in kept]
+        if not todo:
+            return found
+        fresh = run_local(records.only(frozenset(todo.values())), as_of, rules)
+        by_file: dict[str, list[Problem]] = {rel: [] for rel in todo.values()}
+        for p in fresh:
+            if p.path not in todo:  # not a record's own problem: remember nothing of this run
+                return found + fresh
+            by_file[todo[p.path]].append(p)
+        for rel, problems in by_file.items():
+            store.remember_local(rel, day, problems)
+        return found + fresh
+
+    return local
 
 
 def _fingerprint(root: Path, root_display: str, as_of: date, loaded: Sequence[LoadedFile]) -> str | None:

@@ -24,7 +24,6 @@ from .gcpause import no_gc_pauses
 from .loader import LoadedFile
 from .parallel import Todo, in_parallel
 from .pipeline import CheckResult, check as plain_check, load_record, rules_on
-from .rules import CACHEABLE_RULES, run_rules
 
 __all__ = ["CheckResult", "check", "no_gc_pauses"]
 
@@ -32,10 +31,6 @@ __all__ = ["CheckResult", "check", "no_gc_pauses"]
 def load_todo(todo: Sequence[Todo]) -> list[LoadedFile]:
     """Load files whose bytes may already have been read (module level: worker processes call it)."""
     return [load_record(f, raw) for f, raw in todo]
-
-
-def _cacheable_rules(records, loaded, as_of: date):
-    return run_rules(records(), as_of, CACHEABLE_RULES)
 
 
 def check(root: Path, as_of: date, root_display: str | None = None, *, use_cache: bool = True,
@@ -49,7 +44,7 @@ def check(root: Path, as_of: date, root_display: str | None = None, *, use_cache
                                load=lambda files: load([(f, None) for f in files]))
         store = ResultCache(root)
         result = plain_check(root, as_of, root_display, load=cached_load(store, load),
-                             rules=remembered_rules(store, root, root_display, _cacheable_rules))
+                             rules=remembered_rules(store, root, root_display))
         store.save()
         if store.unused:
             result.problems.append(problem(display_path(root_display, FOLDER), 1, 1, "cache-unused", store.unused))

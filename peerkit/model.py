@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Container, Mapping
 
 from .source import Source
 
@@ -630,6 +630,12 @@ class Records:
 
     def of(self, kind: str) -> tuple[Any, ...]:
         return self.by_kind.get(kind, ())
+
+    def only(self, rels: Container[str]) -> Records:
+        """The records of the files ``rels`` alone (for the rules that look at one record at a time)."""
+        return Records(root=self.root, stems=self.stems, acknowledgements=self.acknowledgements,
+                       by_kind={kind: tuple(r for r in found if r.source.rel in rels)
+                                for kind, found in self.by_kind.items()})
 
     @property
     def programme(self) -> Programme | None:

@@ -50,3 +50,61 @@ def test_every_path_gives_the_plain_pipelines_answer(tree: Path, monkeypatch) ->
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
     in_workers = answer(check(tree, AS_OF, str(tree), use_cache=False, jobs=2))
     assert cold == plain and in_workers == plain
+
+
+@pytest.fixture
+def local_tree(tmp_path: Path) -> Path:
+    """The demo with a problem from each record-local rule: a misplaced file, a future date,
+    a mentee's name, a phone number."""
+    root = tmp_path / "records"
+    shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns(".peerkit-cache"))
+    meetings = sorted(root.glob("meetings/2025/*one-to-one*.yaml"))
+    text = meetings[0].read_text(encoding="utf-8")
+    (root / "meetings/2024" / meetings[0].name).write_text(text, encoding="utf-8")  # file-name
+    meetings[0].unlink()
+    meetings[1].write_text(meetings[1].read_text(encoding="utf-8").replace("mentee: ", "mentee: Sarah ", 1),
+                           encoding="utf-8")  # mentee-name
+    meetings[2].write_text(meetings[2].read_text(encoding="utf-8").replace("topic: ", "topic: ring 07700 900123 ", 1),
+                           encoding="utf-8")  # personal-data
+    cpd = sorted(root.glob("cpd/amara-okafor/*.yaml"))[-1]
+    cpd.rename(cpd.parent / ("2026-11-25" + cpd.name[10:]))
+    moved = cpd.parent / ("2026-11-25" + cpd.name[10:])
+    moved.write_text(moved.read_text(encoding="utf-8").replace(f"date: {cpd.name[:10]}", "date: 2026-11-25", 1),
+                     encoding="utf-8")  # future-date
+    return root
+
+
+def test_each_record_local_rule_finds_over_one_record_what_it_finds_over_all(local_tree: Path) -> None:
+    from peerkit.rules import LOCAL_RULES
+
+    records = pipeline.check(local_tree, AS_OF, str(local_tree)).records
+    rels = {r.source.rel for kind in records.by_kind.values() for r in kind}
+    for rule in LOCAL_RULES:
+        whole = sorted(rule(records, AS_OF))
+        one_by_one = sorted(p for rel in rels for p in rule(records.only({rel}), AS_OF))
+        assert whole == one_by_one, rule.__name__
+        assert whole, f"{rule.__name__} found nothing here: the test would not see it go wrong"
+
+
+def test_record_local_problems_are_remembered_per_file_and_day(local_tree: Path, monkeypatch) -> None:
+    """After one file changes, the record-local rules run over that file's record alone, and the
+    answer is still the plain pipeline's; another day runs them over every record again."""
+    from peerkit import rules
+
+    plain = pipeline.check(local_tree, AS_OF, str(local_tree)).problems
+    assert {"file-name", "future-date", "mentee-name", "personal-data"} <= {p.code for p in plain}
+    assert check(local_tree, AS_OF, str(local_tree)).problems == plain
+    seen: list[int] = []
+    run_local = rules.run_local
+    monkeypatch.setattr(rules, "run_local", lambda records, *rest: seen.append(
+        sum(len(found) for found in records.by_kind.values())) or run_local(records, *rest))
+    edited = sorted(local_tree.glob("meetings/2025/*one-to-one*.yaml"))[-1]
+    edited.write_text(edited.read_text(encoding="utf-8") + "# reviewed\n", encoding="utf-8")
+    again = check(local_tree, AS_OF, str(local_tree))
+    assert again.problems == pipeline.check(local_tree, AS_OF, str(local_tree)).problems
+    assert seen[0] == 1  # the edited meeting's record alone (the plain pipeline's run came after)
+    later = date(2026, 11, 26)
+    seen.clear()
+    assert check(local_tree, later, str(local_tree)).problems == pipeline.check(local_tree, later,
+                                                                               str(local_tree)).problems
+    assert seen[0] > 100
