@@ -34,6 +34,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from itertools import groupby
 from pathlib import Path
@@ -85,6 +86,21 @@ class Previous:
     root: Path
     files: dict[str, str]  # rel -> content hash
     keys: dict[str, str]  # rel -> what the page was made from (see :mod:`peerkit.pagekeys`)
+
+    def in_folder(self, folder: str) -> list[str]:
+        """The files under ``folder`` (``portfolios/<id>/``, two levels down)."""
+        return self._by_folder.get(folder, [])
+
+    @cached_property
+    def _by_folder(self) -> dict[str, list[str]]:
+        """The files by their folder two levels down: looked up once per supporter, so not
+        scanned once per supporter (quadratic: 0.4 s at 80,000 records)."""
+        found: dict[str, list[str]] = {}
+        for rel in self.files:
+            parts = rel.split("/", 2)
+            if len(parts) == 3:
+                found.setdefault(f"{parts[0]}/{parts[1]}/", []).append(rel)
+        return found
 
 
 class SiteWriter:
@@ -186,7 +202,7 @@ class SiteWriter:
         previous = self.previous
         if key is None or previous is None or previous.keys.get(name) != key:
             return False
-        files = [*rels, *(rel for rel in previous.files if rel.startswith(name))]
+        files = [*rels, *previous.in_folder(name)]
         taken: list[str] = []
         for rel in files:
             if not self._link_previous(rel):
