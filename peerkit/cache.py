@@ -14,10 +14,16 @@ certificate can vanish without any record changing.
 The records folder may come from anyone (a cloned or merged repository, a
 zip), and so may a ``.peerkit-cache`` in it. So:
 
-* the cache is JSON, not pickle: loading a pickle can run code;
 * each file is sealed with a MAC keyed by :func:`code_key`, which derives
   from a secret in the user's own cache folder and is never written down: a
   cache someone else wrote, or edited after peerkit wrote it, is not read;
+* what is sealed is plain values (dicts, lists, strings, numbers) in
+  :mod:`marshal`'s format, which reads twice as fast as JSON and writes five
+  times as fast (0.24 s against 0.45 s to read every record's data at 80,000
+  files). marshal is not meant for data from others, and pickle is not used
+  at all (loading a pickle can run code): nothing is unmarshalled before its
+  seal is checked, and a seal of another Python's marshal format is never
+  valid (the Python version is part of the key);
 * the folder is used only if it is a real folder (not a link) owned by the
   user, and every file in it is opened relative to that folder without
   following links; nothing is read from a file that is not a plain file
@@ -33,9 +39,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
+import marshal
 import os
 import stat
+import sys
 import time
 from datetime import date
 from functools import cache, lru_cache
@@ -51,15 +58,15 @@ from .problems import Problem
 from .source import PackedPositions, Positions, Source
 
 FOLDER = ".peerkit-cache"
-INDEX = "check.json"
+INDEX = "check.marshal"
 DATA_FILES = 64  # the records' data is spread over this many files, so a one-file change rewrites one
 RACY_NS = 2_000_000_000  # a file changed this close to a run's start is hashed again, whatever its signature
 # [content digest, [[line, col, severity, code, message], ...]] (the load's problems), then, once the
 # record-local rules ran on it, [..., --as-of day, [[line, col, severity, code, message], ...]] (theirs).
 Entry = list
 # How much of a cache file is ever read: generous for what peerkit writes, but
-# finite, so a planted huge file costs nothing. check.json holds a digest and
-# the problems of each record file; records-NN.json the data and field positions
+# finite, so a planted huge file costs nothing. check.marshal holds a digest and
+# the problems of each record file; records-NN.marshal the data and field positions
 # of each record, which as JSON is a few times the bytes of the record file.
 BASE_CAP = 16 << 20
 INDEX_BYTES_PER_FILE = 16 << 10
@@ -90,10 +97,12 @@ def _user_secret() -> bytes:
 
 @cache
 def code_key() -> str:
-    """Changes with peerkit's version, the schemas, the code that fills the cache, and the user."""
+    """Changes with peerkit's version, the schemas, the code that fills the cache, the user, and
+    Python's version (the cache's marshal format is Python's own)."""
     from . import validate
 
-    h = hashlib.blake2b(__version__.encode(), digest_size=16, key=_user_secret()[:64])
+    h = hashlib.blake2b(f"{__version__} {sys.version} {marshal.version}".encode(), digest_size=16,
+                        key=_user_secret()[:64])
     h.update(validate.schema_digest().encode())
     for module in sorted(Path(__file__).parent.glob("*.py")):  # rules and model too: the memo holds their results
         h.update(module.read_bytes())
@@ -103,9 +112,9 @@ def code_key() -> str:
 class ResultCache:
     """Per-file results of the last run, read at start and written once at the end.
 
-    ``check.json`` (content hashes, problems, remembered rule results) is
+    ``check.marshal`` (content hashes, problems, remembered rule results) is
     read when the run starts (:meth:`start`); the records' data, spread over
-    ``records-NN.json`` by a hash of each file's path (:func:`data_file`),
+    ``records-NN.marshal`` by a hash of each file's path (:func:`data_file`),
     only when the records themselves are needed, e.g. to run the rules again
     or to build the site. A run rewrites only the data files holding a
     record that changed.
@@ -132,7 +141,7 @@ class ResultCache:
         self.fresh_stamp = time.time_ns()
 
     def start(self, record_files: int) -> None:
-        """Read check.json, allowing for the size it has for ``record_files`` files."""
+        """Read check.marshal, allowing for the size it has for ``record_files`` files."""
         stored = self._read(INDEX, "files", BASE_CAP + record_files * INDEX_BYTES_PER_FILE)
         self.entries = stored.get("files", {})
         self.memo = self.fresh_memo = stored.get("memo")
@@ -163,8 +172,8 @@ class ResultCache:
         finally:
             os.close(folder)
         try:
-            stored = json.loads(raw) if raw is not None else None
-        except ValueError:
+            stored = marshal.loads(raw) if raw is not None else None
+        except (ValueError, EOFError, TypeError):
             return {}
         return stored if isinstance(stored, dict) and isinstance(stored.get(part), dict) else {}
 
@@ -288,7 +297,7 @@ _WHY_UNUSED = (f"{FOLDER} is a link, not a folder, or belongs to another user, s
 def data_file(rel: str) -> str:
     """The file in the cache folder that holds the data of the record at ``rel``."""
     number = hashlib.blake2b(rel.encode("utf-8", "surrogateescape"), digest_size=2).digest()
-    return f"records-{int.from_bytes(number, 'big') % DATA_FILES:02d}.json"
+    return f"records-{int.from_bytes(number, 'big') % DATA_FILES:02d}.marshal"
 
 
 def _sealer(name: str) -> Any:
@@ -296,12 +305,12 @@ def _sealer(name: str) -> Any:
     return hashlib.blake2b(digest_size=16, key=bytes.fromhex(code_key()), person=name.encode()[:16])
 
 
-_SEAL_START = b'{"mac":"'
-_SEAL_END = len(_SEAL_START) + 32 + 2  # the hex digest, then '",'
+_SEAL_START = b"peerkit cache, sealed "
+_SEAL_END = len(_SEAL_START) + 32 + 1  # the hex digest, then a newline
 
 
 def _read_sealed(folder: int, name: str, cap: int) -> bytes | None:
-    """The JSON text of ``name`` in ``folder`` if it is a plain file of at most ``cap`` bytes
+    """What was sealed in ``name`` in ``folder``, if it is a plain file of at most ``cap`` bytes
     sealed by this peerkit; None otherwise (a link, a pipe, a device, too big, edited)."""
     try:
         fd = os.open(name, os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=folder)
@@ -312,31 +321,22 @@ def _read_sealed(folder: int, name: str, cap: int) -> bytes | None:
         if not stat.S_ISREG(info.st_mode) or info.st_size > cap:
             return None
         raw = file.read(cap + 1)
-    if len(raw) > cap or not raw.startswith(_SEAL_START) or raw[_SEAL_END - 2:_SEAL_END] != b'",':
+    if len(raw) > cap or not raw.startswith(_SEAL_START) or raw[_SEAL_END - 1:_SEAL_END] != b"\n":
         return None
+    body = memoryview(raw)[_SEAL_END:]
     seal = _sealer(name)
-    seal.update(memoryview(raw)[_SEAL_END:])
-    return raw if hmac.compare_digest(raw[len(_SEAL_START):_SEAL_END - 2], seal.hexdigest().encode()) else None
-
-
-_ENCODE = json.JSONEncoder(separators=(",", ":")).encode
+    seal.update(body)
+    return body.tobytes() if hmac.compare_digest(raw[len(_SEAL_START):_SEAL_END - 1],
+                                                 seal.hexdigest().encode()) else None
 
 
 def _write_sealed(folder: int, name: str, content: dict) -> None:
-    """Write ``content`` as JSON that opens with its seal, ``{"mac":"...",`` (still
-    plain JSON to read), computed over everything after it."""
-    def write(out: BinaryIO) -> None:
-        seal = _sealer(name)
-        out.write(_SEAL_START + b"0" * 32 + b'",')
-        # One C-encoder call: the data is spread over many files, so no one file is large
-        # (check.json is ~100 bytes a record file).
-        chunk = _ENCODE(content)[1:].encode()
-        seal.update(chunk)
-        out.write(chunk)
-        out.seek(len(_SEAL_START))
-        out.write(seal.hexdigest().encode())
-
-    _replace(folder, name, write)
+    """Write ``content`` (plain values) in marshal's format after its seal: a line naming
+    the file as peerkit's cache, with the MAC of everything after it."""
+    body = marshal.dumps(content)
+    seal = _sealer(name)
+    seal.update(body)
+    _replace(folder, name, lambda out: out.write(_SEAL_START + seal.hexdigest().encode() + b"\n" + body))
 
 
 def _replace(folder: int, name: str, write: Callable[[BinaryIO], object]) -> None:

@@ -27,6 +27,7 @@ leave a ``.peerkit-cache`` in the repository.
 from __future__ import annotations
 
 import gc
+import marshal
 import re
 import shutil
 import textwrap
@@ -564,3 +565,14 @@ def private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     if REPO_CACHE.exists():
         shutil.rmtree(REPO_CACHE)  # so the tests after this one are not blamed too
         pytest.fail(f"this test wrote {REPO_CACHE.relative_to(REPO)}; check a copy (the demo fixture) instead")
+
+
+def cache_content(path: Path) -> dict:
+    """What a sealed cache file (``.peerkit-cache/*.marshal``) holds, its seal line skipped."""
+    return marshal.loads(path.read_bytes().split(b"\n", 1)[1])
+
+
+def rewrite_cache(path: Path, content: dict) -> None:
+    """Change what a cache file holds as someone editing it would: its seal line kept, now wrong."""
+    head = path.read_bytes().split(b"\n", 1)[0]
+    path.write_bytes(head + b"\n" + marshal.dumps(content))

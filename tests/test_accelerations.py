@@ -44,7 +44,7 @@ def test_every_path_gives_the_plain_pipelines_answer(tree: Path, monkeypatch) ->
     warm = check(tree, AS_OF, str(tree))  # rule results remembered: records not built yet
     assert warm.problems == plain[0]
     assert answer(warm) == plain  # ...and built from the cache's data and positions when asked
-    for data in (tree / ".peerkit-cache").glob("records-*.json"):
+    for data in (tree / ".peerkit-cache").glob("records-*.marshal"):
         data.unlink()
     assert answer(check(tree, AS_OF, str(tree))) == plain  # data lost: files read again
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 import peerkit
-from conftest import AS_OF, EVIDENCE_FILES, run, run_check, write
+from conftest import AS_OF, EVIDENCE_FILES, cache_content, run, run_check, write
 from peerkit.resources import data_dir
 
 
 def cache_file(records):
-    return records / ".peerkit-cache" / "check.json"
+    return records / ".peerkit-cache" / "check.marshal"
 
 
 def test_second_run_reuses_the_cache_and_reports_the_same(records):
@@ -31,7 +31,7 @@ def test_second_run_reuses_the_cache_and_reports_the_same(records):
         debrief: {date: 2025-03-04, method: phone}
     """)
     first = run_check(records)
-    stored = json.loads(cache_file(records).read_text())
+    stored = cache_content(cache_file(records))
     assert "meetings/2025/2025-03-04-one-to-one-x.yaml" in stored["files"]
     second = run_check(records)
     assert second == first
@@ -107,7 +107,7 @@ def test_a_broken_cache_is_ignored_and_rewritten(records, garbage):
     cache_file(records).write_text(garbage, encoding="latin-1")
     exit_code, output = run_check(records)
     assert exit_code == 0 and output.endswith("0 errors, 0 warnings\n")
-    assert json.loads(cache_file(records).read_text())["files"]
+    assert cache_content(cache_file(records))["files"]
 
 
 def test_no_cache_flag_writes_nothing(records):
@@ -159,7 +159,7 @@ def test_build_after_remembered_check_has_every_record(records, tmp_path):
 
 def test_a_lost_records_file_in_the_cache_is_read_again(records, tmp_path):
     run_check(records)
-    for data in (records / ".peerkit-cache").glob("records-*.json"):
+    for data in (records / ".peerkit-cache").glob("records-*.marshal"):
         data.unlink()
     exit_code, output = run("build", records, "-o", tmp_path / "site", "--as-of", "2025-06-30", "--no-pdf")
     assert exit_code == 0, output
@@ -173,12 +173,12 @@ def test_a_changed_record_rewrites_only_the_data_file_that_holds_it(records):
 
     run_check(records)
     cache = records / ".peerkit-cache"
-    before = {p.name: p.read_bytes() for p in cache.glob("records-*.json")}
+    before = {p.name: p.read_bytes() for p in cache.glob("records-*.marshal")}
     assert len(before) > 3
     rel = "supporters/ben-shah.yaml"
     (records / rel).write_text((records / rel).read_text().replace("name: Ben Shah", "name: Ben Shaw"))
     run_check(records)
-    after = {p.name: p.read_bytes() for p in cache.glob("records-*.json")}
+    after = {p.name: p.read_bytes() for p in cache.glob("records-*.marshal")}
     assert [name for name in after if after[name] != before.get(name)] == [data_file(rel)]
     assert b"Ben Shaw" in after[data_file(rel)]
 

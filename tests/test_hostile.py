@@ -25,7 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, SAMPLE_AS_OF, problems, run, run_check, snapshot, write, write_sample
+from conftest import (AS_OF, SAMPLE_AS_OF, cache_content, problems, rewrite_cache, run, run_check, snapshot, write,
+                      write_sample)
 from peerkit.cache import data_file
 from peerkit.loader import MAX_BYTES, MAX_DEPTH, load_file
 
@@ -272,11 +273,11 @@ def test_evidence_leaving_the_records_folder(records, evidence):
 
 @pytest.mark.parametrize("evidence", ["evidence/../supporters/ben-shah.yaml",
                                       "meetings/2025/2025-03-04-one-to-one-dk.yaml",
-                                      ".peerkit-cache/check.json", ".git/config", "site/index.html"])
+                                      ".peerkit-cache/check.marshal", ".git/config", "site/index.html"])
 def test_evidence_inside_the_records_but_not_a_certificate(records, evidence):
     """Portfolios copy evidence: another supporter's record, the cache (every record),
     git's config or the coordinator's dashboard must never travel in one."""
-    for rel in (".peerkit-cache/check.json", ".git/config", "site/index.html"):
+    for rel in (".peerkit-cache/check.marshal", ".git/config", "site/index.html"):
         write(records / rel, "private\n")
     exit_code, output, found = cpd_with_evidence(records, evidence)
     assert [(p.line, p.code) for p in found] == [(11, "evidence-outside")], output
@@ -411,17 +412,17 @@ def test_a_cache_written_by_someone_else_is_not_trusted(records, tmp_path):
                               capture_output=True, text=True, timeout=60, env=env)
 
     assert check_as("attacker").returncode == 0
-    cache = records / ".peerkit-cache/check.json"
-    stored = json.loads(cache.read_text())
+    cache = records / ".peerkit-cache/check.marshal"
+    stored = cache_content(cache)
     stored["memo"] = None  # so the rules run on the forged data, not from remembered results
-    cache.write_text(json.dumps(stored))
+    rewrite_cache(cache, stored)
     forged = {"supporters/ben-shah.yaml": {  # each entry is [data, field positions]
         "id": "ben-shah", "name": "Ben", "status": "active", "joined": 5, "roles": "not a list"}}
     for rel, fields in [*forged.items(), ("meetings/2025/2025-03-04-one-to-one-dk.yaml", {"mentee": "Jane Smith"})]:
         path = records / ".peerkit-cache" / data_file(rel)
-        data = json.loads(path.read_text())
+        data = cache_content(path)
         data["data"][rel][0] = fields if rel in forged else {**data["data"][rel][0], **fields}
-        path.write_text(json.dumps(data))
+        rewrite_cache(path, data)
     for user in ("victim", "attacker"):  # edited files are sealed no more, so not even their writer reads them
         done = check_as(user)
         assert (done.returncode, done.stderr) == (0, ""), done.stderr[-2000:]
@@ -451,8 +452,8 @@ def test_build_refuses_records_that_would_write_or_copy_outside(records, tmp_pat
     exit_code, output = build(records, tmp_path / "site")
     assert exit_code == 1 and "build refused" in output
     new = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")} - before
-    assert {re.sub(r"records-\d\d\.json$", "records-NN.json", rel) for rel in new} <= {
-        "records/.peerkit-cache", "records/.peerkit-cache/check.json", "records/.peerkit-cache/records-NN.json",
+    assert {re.sub(r"records-\d\d\.marshal$", "records-NN.marshal", rel) for rel in new} <= {
+        "records/.peerkit-cache", "records/.peerkit-cache/check.marshal", "records/.peerkit-cache/records-NN.marshal",
         "records/.peerkit-cache/.gitignore"}
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from browser import chromium_page
-from conftest import AS_OF, problems, run, run_check, write
+from conftest import AS_OF, cache_content, problems, rewrite_cache, run, run_check, write
 from peerkit.cache import data_file
 
 CACHE = ".peerkit-cache"
@@ -69,16 +69,16 @@ def tree(folder: Path) -> dict[str, bytes | str]:
 # --- the cache: never through a link ------------------------------------------------
 
 def test_the_cache_never_writes_through_a_link_inside_it(records, tmp_path):
-    """A committed .peerkit-cache/.gitignore (or check.json) that is a link to a file
+    """A committed .peerkit-cache/.gitignore (or check.marshal) that is a link to a file
     outside: check replaces the link, the file it pointed at is untouched."""
     (records / CACHE).mkdir()
-    for name in (".gitignore", "check.json", BEN_DATA):
+    for name in (".gitignore", "check.marshal", BEN_DATA):
         victim = tmp_path / f"victim-{name}"
         victim.write_text("precious\n")
         (records / CACHE / name).symlink_to(victim)
     exit_code, output = run_check(records)
     assert (exit_code, output) == (0, "checked 8 files: 0 errors, 0 warnings\n")
-    for name in (".gitignore", "check.json", BEN_DATA):
+    for name in (".gitignore", "check.marshal", BEN_DATA):
         assert (tmp_path / f"victim-{name}").read_text() == "precious\n", name
         assert not (records / CACHE / name).is_symlink()
     assert run_check(records) == (exit_code, output)  # and the rewritten cache works
@@ -127,9 +127,9 @@ def test_a_cache_folder_owned_by_someone_else_is_not_used(records):
 
 @pytest.mark.parametrize("what", ["index-dev-zero", "index-named-pipe", "index-huge", "data-dev-zero", "data-huge"])
 def test_cache_files_that_are_endless_special_or_huge_are_ignored(records, what):
-    """check.json -> /dev/zero ran check out of memory; a named pipe would wait forever."""
+    """check.marshal -> /dev/zero ran check out of memory; a named pipe would wait forever."""
     assert run_check(records)[0] == 0  # a good cache first, so the records' data is read on the next build
-    name = "check.json" if what.startswith("index") else BEN_DATA
+    name = "check.marshal" if what.startswith("index") else BEN_DATA
     target = records / CACHE / name
     target.unlink()
     if what.endswith("dev-zero"):
@@ -139,11 +139,11 @@ def test_cache_files_that_are_endless_special_or_huge_are_ignored(records, what)
     else:
         with open(target, "wb") as out:  # sparse: no disk used, but 4 GiB to read
             out.truncate(4 << 30)
-    command = ["check"] if name == "check.json" else ["build", "-o", str(records.parent / "site"), "--no-pdf"]
+    command = ["check"] if name == "check.marshal" else ["build", "-o", str(records.parent / "site"), "--no-pdf"]
     done = peerkit_process(*command, str(records), "--as-of", AS_OF)
     assert (done.returncode, done.stderr) == (0, ""), done.stderr[-3000:]
     assert "0 errors, 0 warnings\n" in done.stdout
-    if name == "check.json":  # rewritten as a plain file (a data file is, once a record in it changes)
+    if name == "check.marshal":  # rewritten as a plain file (a data file is, once a record in it changes)
         assert target.is_file() and not target.is_symlink() and target.stat().st_size < 1 << 20
 
 
@@ -153,18 +153,18 @@ def test_a_cache_edited_after_peerkit_wrote_it_is_ignored(records, tmp_path):
     """The cache key is no secret once a cache has been shared (a zipped records folder):
     every cache file is sealed, so one edited (or forged with a copied key) is not read."""
     assert run_check(records)[0] == 0
-    index = records / CACHE / "check.json"
-    stored = json.loads(index.read_text())
+    index = records / CACHE / "check.marshal"
+    stored = cache_content(index)
     rel = "supporters/amara-okafor.yaml"
     stored["files"][rel][1] = [[1, 1, "error", "planted", "from an edited cache"]]
-    index.write_text(json.dumps(stored))
+    rewrite_cache(index, stored)
     exit_code, output = run_check(records)
     assert "planted" not in output and exit_code == 0
 
     data_file = records / CACHE / BEN_DATA
-    data = json.loads(data_file.read_text())
+    data = cache_content(data_file)
     data["data"]["supporters/ben-shah.yaml"][0]["name"] = "Planted Name"  # [data, positions]
-    data_file.write_text(json.dumps(data))
+    rewrite_cache(data_file, data)
     exit_code, output = run("build", str(records), "-o", str(tmp_path / "site"), "--as-of", AS_OF, "--no-pdf")
     assert exit_code == 0, output
     page = (tmp_path / "site/index.html").read_text()
