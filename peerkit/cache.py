@@ -67,7 +67,7 @@ Entry = list
 # How much of a cache file is ever read: generous for what peerkit writes, but
 # finite, so a planted huge file costs nothing. check.marshal holds a digest and
 # the problems of each record file; records-NN.marshal the data and field positions
-# of each record, which as JSON is a few times the bytes of the record file.
+# of each record, a few times the bytes of the record file.
 BASE_CAP = 16 << 20
 INDEX_BYTES_PER_FILE = 16 << 10
 DATA_BYTES_PER_RECORD_BYTE = 16
@@ -241,6 +241,8 @@ class ResultCache:
             return
         try:
             _replace(folder, ".gitignore", lambda out: out.write(b"*\n"))
+            if not self.entries:  # a first run in this format: what older peerkits wrote goes
+                _drop(folder, LEGACY_FILES)
             for name, rels in self._changed_data_files().items():
                 data = {rel: stored for rel in rels if (stored := self.data(rel)) is not None}
                 _write_sealed(folder, name, {"data": data})
@@ -286,6 +288,18 @@ class ResultCache:
             self.unused = _WHY_UNUSED
             return None
         return fd
+
+
+# What earlier peerkits wrote (as JSON): removed on a first run that writes the marshal format.
+LEGACY_FILES = ("check.json", *(f"records-{n:02d}.json" for n in range(64)))
+
+
+def _drop(folder: int, names: Sequence[str]) -> None:
+    for name in names:
+        try:
+            os.unlink(name, dir_fd=folder)
+        except OSError:
+            pass
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -471,7 +485,7 @@ def _remembered_local(store: ResultCache, loaded: Sequence[LoadedFile]) -> Any:
     def local(records: Any, as_of: date, rules: tuple) -> list[Problem]:
         from .rules import LOCAL_RULES
 
-        if rules != LOCAL_RULES:  # remembered for the whole set only
+        if set(rules) != set(LOCAL_RULES):  # remembered for the whole set only
             return run_local(records, as_of, rules)
         day = as_of.isoformat()
         found: list[Problem] = []

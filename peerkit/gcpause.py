@@ -13,12 +13,14 @@ def no_gc_pauses() -> Iterator[None]:
 
     Loading 80,000 records makes Python run full collections over and over
     (~30 % of a run) although records form no cycles; reference counting
-    still frees everything as usual. On the way out, what was made meanwhile
-    is frozen (``gc.freeze``): the collector would otherwise scan every one
-    of those objects at its next run, right after (0.1-0.2 s of a one-file
+    still frees everything as usual. On the way out, every object alive is
+    frozen (``gc.freeze``): the collector would otherwise scan all that was
+    made meanwhile at its next run, right after (0.1-0.2 s of a one-file
     rebuild at 20,000 files). Frozen objects are still freed by reference
-    counting; only a cycle among them would wait for the program's end,
-    which comes soon after (tests unfreeze after each test).
+    counting; only a cycle among them waits for the program's end, which
+    for the ``peerkit`` program comes soon after. A long-lived caller of
+    :func:`peerkit.check.check` should call ``gc.unfreeze()`` between runs,
+    as the tests do after each test.
     """
     enabled = gc.isenabled()
     gc.disable()

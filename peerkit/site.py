@@ -170,9 +170,10 @@ class SiteWriter:
     def _link_previous(self, rel: str) -> bool:
         """Put the previous site's ``rel`` at ``rel``; False if it cannot be.
 
-        Every file of the previous site was checked against its marker before the build began
-        (:func:`_check_output`), so the old file is what peerkit wrote: it is linked into the
-        new site (no copy), or copied where the file system has no hard links.
+        Every file of the previous site was checked before the build began (:func:`_check_output`:
+        by its hash in the marker, or as looking on disk as this user's last build left it), so
+        the old file is what peerkit wrote: it is linked into the new site (no copy), or copied
+        where the file system has no hard links.
         """
         previous = self.previous
         if previous is None or rel not in previous.files:
@@ -184,6 +185,7 @@ class SiteWriter:
             try:
                 shutil.copyfile(source, target, follow_symlinks=False)
             except OSError:
+                target.unlink(missing_ok=True)  # no half-copied file left for a later write
                 return False
         if not stat.S_ISREG(os.lstat(target).st_mode):  # swapped for a link since it was checked
             os.unlink(target)
@@ -334,7 +336,10 @@ def _not_written_by_peerkit(out: Path, manifest: dict[str, str], note: SiteNote 
             rel = Path(path).relative_to(out).as_posix()
             if name in FOLDER_LITTER or rel == MARKER:
                 continue
-            info = os.lstat(path)
+            try:
+                info = os.lstat(path)
+            except OSError:  # deleted since the folder was listed: files deleted since are fine
+                continue
             if stat.S_ISLNK(info.st_mode):
                 foreign.append(rel)
             elif name in files and not (note and rel in manifest and note.unchanged(rel, info)) \
@@ -344,14 +349,31 @@ def _not_written_by_peerkit(out: Path, manifest: dict[str, str], note: SiteNote 
     return foreign
 
 
-def _signatures(out: Path, files: dict[str, str]) -> dict[str, list[int]]:
-    """How each file of the site just swapped in looks on disk, for the next build's check."""
+def _as_written(folder: Path, files: dict[str, str]) -> dict[str, tuple[int, int, int]]:
+    """Each file's inode, size and modification time in the private folder it was built in."""
     found = {}
     for rel in files:
         try:
-            found[rel] = signature(os.lstat(out / rel))
+            info = os.lstat(folder / rel)
         except OSError:
-            pass
+            continue
+        found[rel] = (info.st_ino, info.st_size, info.st_mtime_ns)
+    return found
+
+
+def _signatures(out: Path, written: dict[str, tuple[int, int, int]]) -> dict[str, list[int]]:
+    """How each file of the site just swapped in looks on disk, for the next build's check: only
+    files still as they were in the private build folder (a file changed since the swap, say by
+    a sync client, is left out, so the next build reads it). Taken after the previous site is
+    removed, since unlinking it changes the change time of the files linked from it."""
+    found = {}
+    for rel, before in written.items():
+        try:
+            info = os.lstat(out / rel)
+        except OSError:
+            continue
+        if (info.st_ino, info.st_size, info.st_mtime_ns) == before:
+            found[rel] = signature(info)
     return found
 
 
@@ -382,6 +404,7 @@ def swap_into(out: Path, records_root: Path) -> Iterator[SiteWriter]:
         writer = SiteWriter(tmp, previous)
         yield writer
         marker, files = _write_marker(tmp, writer.digests, writer.keys)
+        written = _as_written(tmp, files)
         os.chmod(tmp, 0o755)
         if os.path.lexists(out):  # a link (even to nowhere) is replaced itself, never written through
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
@@ -390,7 +413,7 @@ def swap_into(out: Path, records_root: Path) -> Iterator[SiteWriter]:
             shutil.rmtree(old)  # (after this, as unlinking changes the times of the files linked from it)
         else:
             tmp.rename(out)
-        note_site(marker, _signatures(out, files))
+        note_site(marker, _signatures(out, written))
     except OSError as exc:
         raise BuildError(f"cannot write the site to {out}: {exc.strerror or exc}; "
                          f"the previous site is as it was") from None

@@ -211,3 +211,14 @@ def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(records, mo
     assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
     exit_code, output = run_check(records)
     assert exit_code == 1 and "communitX" in output
+
+
+def test_a_cache_left_by_an_earlier_peerkit_in_json_is_removed(records):
+    cache = records / ".peerkit-cache"
+    cache.mkdir()
+    for name in ("check.json", "records-07.json"):
+        (cache / name).write_text('{"mac":"0","files":{}}', encoding="utf-8")
+    (cache / "notes.txt").write_text("not peerkit's\n", encoding="utf-8")
+    assert run_check(records)[0] == 0
+    assert not (cache / "check.json").exists() and not (cache / "records-07.json").exists()
+    assert (cache / "notes.txt").exists() and (cache / "check.marshal").is_file()

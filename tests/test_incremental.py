@@ -113,16 +113,24 @@ def trust_evidence_at_once(monkeypatch) -> None:
     monkeypatch.setattr("peerkit.site.RACY_NS", 0)
 
 
+UNTOUCHED = "portfolios/rui-fernandes/evidence"  # no edit below touches this supporter's records
+
+
 @pytest.mark.parametrize("bundles", [True, False], ids=["bundles", "pages"])
 @pytest.mark.parametrize("what, edit, at_most", EDITS, ids=[e[0] for e in EDITS])
 def test_a_rebuild_after_an_edit_is_byte_identical_to_a_full_build(demo_copy, tmp_path, monkeypatch,
                                                                    what, edit, at_most, bundles):
     if bundles:
         trust_evidence_at_once(monkeypatch)
+    else:  # page by page only
+        monkeypatch.setattr("peerkit.site.bundle_key", lambda *args: None)
     site, mine = tmp_path / "site", tmp_path / "my-cache"
     build(demo_copy, site, mine, monkeypatch)
+    evidence_before = inodes(site / UNTOUCHED)
     edit(demo_copy)
     again = build(demo_copy, site, mine, monkeypatch)
+    if bundles and at_most is not None:  # the untouched supporter's folder was taken whole, evidence too
+        assert inodes(site / UNTOUCHED) == evidence_before and evidence_before
     if at_most is not None:  # the edit touched one supporter's records: the rest is reused
         assert made(again) <= at_most, again
     else:  # what every supporter page shows changed: they are all made again (and the dashboard)
@@ -324,3 +332,19 @@ def test_a_site_note_trusts_only_the_same_file_changed_before_it():
     assert not SiteNote({"a": signature(info)}, info.st_ctime_ns).unchanged("a", info)  # the same tick
     assert not SiteNote({"a": [info.st_ino, info.st_size + 1, info.st_mtime_ns, info.st_ctime_ns]},
                         info.st_ctime_ns + 1).unchanged("a", info)
+
+
+def test_a_file_changed_between_the_swap_and_the_note_is_read_by_the_next_build(tmp_path):
+    """The note is taken after the previous site is removed; a file that no longer looks as it
+    did in the private build folder by then (a sync client wrote it) gets no signature."""
+    from peerkit.site import _as_written, _signatures
+
+    building, out = tmp_path / "building", tmp_path / "site"
+    building.mkdir()
+    for name in ("kept.html", "changed.html"):
+        (building / name).write_text("as written\n", encoding="utf-8")
+    files = {"kept.html": "x", "changed.html": "x"}
+    written = _as_written(building, files)
+    building.rename(out)
+    (out / "changed.html").write_text("someone else's\n", encoding="utf-8")
+    assert set(_signatures(out, written)) == {"kept.html"}
