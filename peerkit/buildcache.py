@@ -135,7 +135,13 @@ class SiteNote:
         return self.signatures.get(rel) == signature(info) and info.st_ctime_ns < self.stamp
 
 
+# Where in a signature its size and its change time are.
+SIZE, CHANGED = 1, 3
+
+
 def signature(info: os.stat_result) -> list[int]:
+    """What a file looks like on disk without reading it: inode, size, modification and change
+    times. The one shape for record files (the cache), site files (the note) and evidence."""
     return [info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
 
 

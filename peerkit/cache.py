@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Callable, Sequence
 
 from . import __version__
-from .buildcache import user_cache_folder
+from .buildcache import CHANGED, SIZE, signature, user_cache_folder
 from .discover import RecordFile
 from .loader import LoadedFile, content_digest, read_bytes
 from .parallel import BytesLoad
@@ -159,7 +159,7 @@ class ResultCache:
         """
         entry = self.entries.get(rel)
         if (not isinstance(entry, list) or len(entry) not in (2, 4) or self.stats.get(rel) != signature
-                or signature[2] >= self.stamp - RACY_NS):
+                or signature[CHANGED] >= self.stamp - RACY_NS):
             return None
         return entry[0]
 
@@ -403,7 +403,7 @@ def cached_load(store: ResultCache, load: BytesLoad) -> Callable[[Sequence[Recor
             if hit is None:
                 todo.append((index, f, raw))
                 continue
-            size = signature[0] if signature else len(raw or b"")
+            size = signature[SIZE] if signature else len(raw or b"")
             store.records_bytes += size  # what the data files may hold grows with the records
             problems = [Problem(f.display, *p) for p in hit[1]]
             results[index] = LoadedFile(path=f.path, rel=f.rel, display=f.display, problems=problems,
@@ -424,12 +424,11 @@ def cached_load(store: ResultCache, load: BytesLoad) -> Callable[[Sequence[Recor
 
 
 def _signature(path: str) -> list[int] | None:
-    """What a file looks like on disk without reading it: size, inode, change and modification times."""
+    """:func:`peerkit.buildcache.signature` of the file at ``path``, or None."""
     try:
-        info = os.stat(path)
+        return signature(os.stat(path))
     except OSError:
         return None
-    return [info.st_size, info.st_ino, info.st_ctime_ns, info.st_mtime_ns]
 
 
 def _from_store(store: ResultCache, f: RecordFile, load: BytesLoad) -> Callable[[], tuple[Any, Positions]]:

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Iterable, Iterator
 
+from .buildcache import signature as file_signature
+
 FOLDER = "evidence"
 MAX_BYTES = 20 * 2**20  # a scanned certificate is well under this; a 3 GB file is a mistake or an attack
 SNIFF_BYTES = 8192  # enough to tell the type; evidence is never read whole by the check
@@ -199,7 +201,7 @@ def signature(root: Path, paths: Iterable[str], before_ns: int) -> str | None:
             return None
         if not stat.S_ISREG(info.st_mode) or max(info.st_ctime_ns, info.st_mtime_ns) >= before_ns:
             return None
-        parts.append(f"{rel} {info.st_dev} {info.st_ino} {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns}")
+        parts.append(f"{rel} {info.st_dev} {' '.join(map(str, file_signature(info)))}")
     return "\n".join(parts)
 
 
