@@ -28,7 +28,7 @@ import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Iterable, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Callable, Iterable, Protocol
 
 from . import __version__
 
@@ -97,6 +97,40 @@ def private_folder(folder: Path) -> int | None:
     return fd
 
 
+def read_plain(name: str | Path, cap: int, folder: int | None = None) -> tuple[bytes, os.stat_result] | None:
+    """``name`` (inside ``folder``, a descriptor, if given) and its stat, if it is a plain file of
+    at most ``cap`` bytes; None otherwise (missing, a link, a pipe, a device, too big). Opened
+    without following a link and checked through the open handle, so what is checked is what
+    is read."""
+    try:
+        fd = os.open(name, os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK | _CLOEXEC, dir_fd=folder)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > cap:
+            return None
+        raw = file.read(cap + 1)
+    return (raw, info) if len(raw) <= cap else None
+
+
+def replace_file(folder: int, name: str, write: Callable[[BinaryIO], object]) -> None:
+    """Write ``name`` in ``folder`` through a new temporary file and a rename, so
+    whatever sat there before (a link, a pipe) is replaced, never written through."""
+    tmp = f".write-{os.urandom(8).hex()}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600, dir_fd=folder)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            write(out)
+        os.replace(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
+    except BaseException:
+        try:
+            os.unlink(tmp, dir_fd=folder)
+        except OSError:
+            pass
+        raise
+
+
 # --- sites this user built ------------------------------------------------------
 #
 # A rebuild takes the pages whose inputs did not change from the site it replaces
@@ -152,12 +186,8 @@ def note_site(marker: bytes, signatures: dict[str, list[int]]) -> None:
     if folder is None:
         return
     try:
-        name = _site_name(marker)
-        tmp = f".write-{os.urandom(8).hex()}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600, dir_fd=folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(signatures, out, separators=(",", ":"))
-        os.replace(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
+        note = json.dumps(signatures, separators=(",", ":")).encode()
+        replace_file(folder, _site_name(marker), lambda out: out.write(note))
         with os.scandir(folder) as found:
             notes = sorted((entry.stat(follow_symlinks=False).st_mtime_ns, entry.name) for entry in found)
         for _, old in notes[:-MAX_SITES]:
@@ -174,22 +204,17 @@ def site_note(marker: bytes) -> SiteNote | None:
     if folder is None:
         return None
     try:
-        fd = os.open(_site_name(marker), os.O_RDONLY | _NOFOLLOW | _CLOEXEC | os.O_NONBLOCK, dir_fd=folder)
-    except OSError:
-        return None
+        found = read_plain(_site_name(marker), MAX_NOTE_BYTES, folder)
     finally:
         os.close(folder)
-    with os.fdopen(fd, "rb") as file:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return None
-        try:
-            signatures = json.loads(file.read(MAX_NOTE_BYTES))
-        except ValueError:
-            signatures = {}
-    if not isinstance(signatures, dict):
+    if found is None:
+        return None
+    raw, info = found
+    try:
+        signatures = json.loads(raw)
+    except ValueError:
         signatures = {}
-    return SiteNote(signatures, info.st_mtime_ns)
+    return SiteNote(signatures if isinstance(signatures, dict) else {}, info.st_mtime_ns)
 
 
 class Readable(Protocol):
@@ -237,19 +262,15 @@ class PdfCache:
         folder = self._dir()
         if folder is None:
             return
-        tmp = f".write-{os.urandom(8).hex()}"
+        def copy(out: BinaryIO) -> None:
+            while chunk := source.read(1 << 20):
+                out.write(chunk)
+
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600, dir_fd=folder)
-            with os.fdopen(fd, "wb") as out:
-                while chunk := source.read(1 << 20):
-                    out.write(chunk)
-            os.replace(tmp, f"{key}.pdf", src_dir_fd=folder, dst_dir_fd=folder)
+            replace_file(folder, f"{key}.pdf", copy)
             self.used.add(f"{key}.pdf")
         except OSError:
-            try:
-                os.unlink(tmp, dir_fd=folder)
-            except OSError:
-                pass
+            pass
 
     def trim(self, max_bytes: int = MAX_BYTES) -> None:
         """Remove the least recently used files until the folder holds at most ``max_bytes``

@@ -41,16 +41,15 @@ import hashlib
 import hmac
 import marshal
 import os
-import stat
 import sys
 import time
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from . import __version__
-from .buildcache import CHANGED, SIZE, signature, user_cache_folder
+from .buildcache import CHANGED, SIZE, read_plain, replace_file, signature, user_cache_folder
 from .discover import RecordFile
 from .loader import LoadedFile, content_digest, read_bytes
 from .parallel import BytesLoad
@@ -246,7 +245,7 @@ class ResultCache:
         if folder is None:
             return
         try:
-            _replace(folder, ".gitignore", lambda out: out.write(b"*\n"))
+            replace_file(folder, ".gitignore", lambda out: out.write(b"*\n"))
             if not self.entries:  # a first run in this format: what older peerkits wrote goes
                 _drop(folder, LEGACY_FILES)
             for name, rels in self._changed_data_files().items():
@@ -334,16 +333,11 @@ _SEAL_END = len(_SEAL_START) + 32 + 1  # the hex digest, then a newline
 def _read_sealed(folder: int, name: str, cap: int) -> bytes | None:
     """What was sealed in ``name`` in ``folder``, if it is a plain file of at most ``cap`` bytes
     sealed by this peerkit; None otherwise (a link, a pipe, a device, too big, edited)."""
-    try:
-        fd = os.open(name, os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=folder)
-    except OSError:
+    found = read_plain(name, cap, folder)
+    if found is None:
         return None
-    with os.fdopen(fd, "rb") as file:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > cap:
-            return None
-        raw = file.read(cap + 1)
-    if len(raw) > cap or not raw.startswith(_SEAL_START) or raw[_SEAL_END - 1:_SEAL_END] != b"\n":
+    raw = found[0]
+    if not raw.startswith(_SEAL_START) or raw[_SEAL_END - 1:_SEAL_END] != b"\n":
         return None
     body = memoryview(raw)[_SEAL_END:]
     seal = _sealer(name)
@@ -358,24 +352,7 @@ def _write_sealed(folder: int, name: str, content: dict) -> None:
     body = marshal.dumps(content)
     seal = _sealer(name)
     seal.update(body)
-    _replace(folder, name, lambda out: out.write(_SEAL_START + seal.hexdigest().encode() + b"\n" + body))
-
-
-def _replace(folder: int, name: str, write: Callable[[BinaryIO], object]) -> None:
-    """Write ``name`` in ``folder`` through a new temporary file and a rename, so
-    whatever sat there before (a link, a pipe) is replaced, never written through."""
-    tmp = f".write-{os.urandom(8).hex()}"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | os.O_CLOEXEC, 0o600, dir_fd=folder)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            write(out)
-        os.replace(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
-    except BaseException:
-        try:
-            os.unlink(tmp, dir_fd=folder)
-        except OSError:
-            pass
-        raise
+    replace_file(folder, name, lambda out: out.write(_SEAL_START + seal.hexdigest().encode() + b"\n" + body))
 
 
 # --- the cache as an acceleration of the pipeline's stages -------------------

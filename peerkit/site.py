@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from . import buildcache, evidence, pdf
-from .buildcache import SiteNote, note_site, signature, site_note
+from .buildcache import SiteNote, note_site, read_plain, signature, site_note
 from .analyse import MEETING_KINDS, SUPERVISION_TYPES, Analysis
 from .charts import horizontal_bars, stacked_bars
 from .gcpause import no_gc_pauses
@@ -303,20 +303,16 @@ def _read_marker(out: Path) -> tuple[dict[str, str], dict[str, str], SiteNote | 
     """The files the marker in ``out`` says peerkit wrote (with their hashes), the pages' keys and
     what this user noted of the site (neither unless this user built it), or None if there is no
     readable marker."""
-    try:
-        fd = os.open(out / MARKER, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
+    found = read_plain(out / MARKER, MAX_MARKER_BYTES)
+    if found is None:
         return None
-    with os.fdopen(fd, "rb") as file:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        raw = file.read(MAX_MARKER_BYTES + 1)
+    raw = found[0]
     try:
         marker = json.loads(raw.partition(b"\n")[2])
         files, keys = marker["files"], marker.get("keys", {})
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
-    if len(raw) > MAX_MARKER_BYTES or not isinstance(files, dict):
+    if not isinstance(files, dict):
         return None
     note = site_note(raw)
     keys = keys if isinstance(keys, dict) and note is not None else {}
