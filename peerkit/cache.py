@@ -205,13 +205,11 @@ class ResultCache:
     def remember_local(self, rel: str, day: str, problems: list[Problem]) -> None:
         entry = self.fresh.get(rel)
         if entry is not None:
-            self.fresh[rel] = [entry[0], entry[1], day,
-                               [[p.line, p.column, p.severity, p.code, p.message] for p in problems]]
+            self.fresh[rel] = [entry[0], entry[1], day, _in_file(problems)]
 
     def put(self, rel: str, content_digest: str, loaded: LoadedFile) -> None:
         self.loaded_again.append(rel)
-        self.fresh[rel] = [content_digest, [[p.line, p.column, p.severity, p.code, p.message]
-                                            for p in loaded.problems]]
+        self.fresh[rel] = [content_digest, _in_file(loaded.problems)]
         if not loaded.problems and isinstance(loaded.positions, PackedPositions):
             self.fresh_data[rel] = [loaded.data, loaded.positions.packed]
 
@@ -461,14 +459,17 @@ def remembered_rules(store: ResultCache, root: Path, root_display: str) -> Rules
     return run
 
 
+def _in_file(problems: Sequence[Problem]) -> list[list]:
+    """Problems of one file as the cache keeps them: without the path, which is the file's own."""
+    return [[p.line, p.column, p.severity, p.code, p.message] for p in problems]
+
+
 def _remembered_local(store: ResultCache, loaded: Sequence[LoadedFile]) -> Any:
     """The record-local rules' problems: remembered with each file's content for the day, and
     run only over the records of the files whose problems are not remembered."""
-    from .rules import run_local
+    from .rules import LOCAL_RULES, run_local
 
     def local(records: Any, as_of: date, rules: tuple) -> list[Problem]:
-        from .rules import LOCAL_RULES
-
         if set(rules) != set(LOCAL_RULES):  # remembered for the whole set only
             return run_local(records, as_of, rules)
         day = as_of.isoformat()

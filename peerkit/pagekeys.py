@@ -124,17 +124,18 @@ def supporter_page_key(shared: str | None, analysis: Analysis, supporter_id: str
     return _key("supporter", shared, supporter_id, files)
 
 
-def bundle_key(page_key: str | None, evidence: str | None, pdf_layout: str | None) -> str | None:
+def bundle_key(page_key: str | None, evidence: str | None, layout: str | None) -> str | None:
     """The key of a supporter's bundle: their page and their whole portfolio folder.
 
     ``page_key`` (see :func:`supporter_page_key`) covers every record their portfolio is made
     from: :func:`peerkit.portfolio.portfolio_for` reads their summary, their matches and the
     programme, as their page does. ``evidence`` is :func:`peerkit.evidence.signature` of every
-    file their CPD names, and ``pdf_layout`` the PDF engine and template (None: no PDF).
+    file their CPD names, and ``layout`` the PDF engine and template (:func:`pdf_layout`; None:
+    no PDF).
     """
     if page_key is None or evidence is None:
         return None
-    return _key("bundle", page_key, evidence, pdf_layout or "no pdf")
+    return _key("bundle", page_key, evidence, layout or "no pdf")
 
 
 def pdf_layout() -> str:

@@ -859,7 +859,7 @@ CACHEABLE_RULES: tuple[Rule, ...] = tuple(rule for rule in RULES if rule is not 
 
 # Rules that look at each record alone (and --as-of), never at another record or the programme:
 # a record's problems from these can be remembered with its content (see cache.remembered_rules).
-# tests/test_cache.py holds each to that: run over one record, it finds what it finds over all.
+# tests/test_accelerations.py holds each to that: run over one record, it finds what it finds over all.
 LOCAL_RULES: tuple[Rule, ...] = (dated_file_names, no_future_dates, mentee_is_a_code, no_contact_details)
 
 # The problems of the local rules given, over the records given: by default, run them.
