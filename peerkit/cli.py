@@ -290,10 +290,11 @@ def _fmt_summary(report, verb: str) -> str:
 
 def _checked_or_exit(given: Path | None, as_of: date, command: str = "build"):
     """Find the records and check them; on errors print them and exit 1, before anything is written."""
-    from .check import check as run_check
+    from .check import KeptModels, check as run_check
 
     found = _records(given)
-    result = run_check(found.root, as_of, found.display)
+    # (a build worker, peerkit.warm, passes the models it keeps between builds as the context's object)
+    result = run_check(found.root, as_of, found.display, kept=click.get_current_context().find_object(KeptModels))
     if result.errors:
         click.echo(FORMATTERS["text"]([p for p in result.problems if p.severity == ERROR]), err=True)
         click.echo(f"error: {command} refused: {summary(result.problems, result.files_checked)}. "

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from . import markup, validate
 from .discover import RecordFile, discover, stem
@@ -27,6 +27,9 @@ from .rules import run_rules
 # The stages' shapes, so an acceleration can stand in for the plain one.
 LoadStage = Callable[[Sequence[RecordFile]], list[LoadedFile]]
 RulesStage = Callable[[Callable[[], Records], Sequence[LoadedFile], date], list[Problem]]
+# One record's model, and its acknowledgements (None: it has none), from a file that passed its schema.
+Made = tuple[Any, "tuple[Acknowledgement, ...] | None"]
+MakeRecord = Callable[[LoadedFile, str], Made]
 
 
 @dataclass(frozen=True)
@@ -70,12 +73,22 @@ def load_each(record_files: Sequence[RecordFile]) -> list[LoadedFile]:
     return [load_record(f) for f in record_files]
 
 
-def build_records(root: Path, loaded: Iterable[LoadedFile], kinds_of: Mapping[str, str]) -> Records:
+def make_record(f: LoadedFile, kind: str) -> Made:
+    """The model of one file that passed its schema: its record, and its acknowledgements."""
+    data, _ = f.content()
+    source = f.source
+    record = BY_NAME[kind].model.from_data(data, source)
+    return record, Acknowledgement.all_from(data, source) if "acknowledged" in data else None
+
+
+def build_records(root: Path, loaded: Iterable[LoadedFile], kinds_of: Mapping[str, str],
+                  make: MakeRecord = make_record) -> Records:
     """The model stage: a typed record for every file that passed its schema.
 
     ``kinds_of`` maps each file's ``rel`` to its kind. The stems of every
     file are kept, valid or not, so that one broken supporter file does not
-    also make every reference to it an error.
+    also make every reference to it an error. ``make`` builds each record
+    (see :class:`peerkit.check.KeptModels`, which keeps them between builds).
     """
     by_kind: dict[str, list] = {kind.name: [] for kind in KINDS}
     stems: dict[str, set[str]] = {kind.name: set() for kind in KINDS}
@@ -84,11 +97,10 @@ def build_records(root: Path, loaded: Iterable[LoadedFile], kinds_of: Mapping[st
         kind = kinds_of[f.rel]
         stems[kind].add(stem(f.rel))
         if f.ok:
-            data, _ = f.content()
-            source = f.source
-            by_kind[kind].append(BY_NAME[kind].model.from_data(data, source))
-            if "acknowledged" in data:
-                acknowledgements[f.rel] = Acknowledgement.all_from(data, source)
+            record, acknowledged = make(f, kind)
+            by_kind[kind].append(record)
+            if acknowledged is not None:
+                acknowledgements[f.rel] = acknowledged
     return Records(root=root, by_kind={k: tuple(v) for k, v in by_kind.items()},
                    stems={k: frozenset(v) for k, v in stems.items()}, acknowledgements=acknowledgements)
 
@@ -98,8 +110,9 @@ def rules_on(records: Callable[[], Records], loaded: Sequence[LoadedFile], as_of
     return run_rules(records(), as_of)
 
 
-def check(root: Path, as_of: date, root_display: str | None = None, *,
-          load: LoadStage = load_each, rules: RulesStage = rules_on, adding: Sequence[RecordFile] = ()) -> CheckResult:
+def check(root: Path, as_of: date, root_display: str | None = None, *, load: LoadStage = load_each,
+          make: MakeRecord = make_record, rules: RulesStage = rules_on,
+          adding: Sequence[RecordFile] = ()) -> CheckResult:
     """Check every record under ``root`` (and ``adding``: files not on disk yet); never raises for bad records."""
     record_files, problems = discover(root, str(root) if root_display is None else root_display)
     if adding:
@@ -108,7 +121,7 @@ def check(root: Path, as_of: date, root_display: str | None = None, *,
     for f in loaded:
         problems.extend(f.problems)
     kinds_of = {f.rel: f.kind for f in record_files}
-    records = once(lambda: build_records(root, loaded, kinds_of))
+    records = once(lambda: build_records(root, loaded, kinds_of, make))
     problems.extend(rules(records, loaded, as_of))
     return CheckResult(sorted(problems), len(record_files), records, {f.rel: f.digest for f in loaded})
 

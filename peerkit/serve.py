@@ -2,11 +2,12 @@
 
 The MkDocs habit, for confidential records:
 
-* Each build is the real ``peerkit build`` in a fresh process (so a changed
-  template or schema is read anew, and nothing a long session accumulates
-  stays in memory), into a private temporary folder removed on exit. It is
-  incremental through the same caches as ``build``: unchanged records are not
-  parsed again, unchanged PDFs are copied.
+* Each build is the real ``peerkit build``, run in a build worker that stays
+  warm between saves (:mod:`peerkit.warm`: no start-up, and unchanged
+  records' models kept), into a private temporary folder removed on exit. A
+  change to peerkit's templates, schemas or code starts a fresh worker, so
+  they are read anew. It is incremental through the same caches as ``build``:
+  unchanged records are not parsed again, unchanged pages and PDFs are kept.
 * A save that introduces an error leaves the last good site in place (``build``
   never swaps in a half-built one), and every page then shows the problems at
   its top until they are fixed.
@@ -33,8 +34,6 @@ import os
 import re
 import signal
 import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -47,6 +46,7 @@ from typing import Callable, Sequence
 from .html import csp_hash
 from .places import IGNORED_OUTPUTS
 from .resources import data_dir
+from .warm import Worker, package_folder
 
 LIVE_PATH = "/.peerkit/build"
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "[::1]"}
@@ -232,24 +232,32 @@ def listen(host: str, port: int, site: Path, state: State, any_host: bool) -> Th
 
 # --- building and watching ---------------------------------------------------
 
-def build_command(records: Path, site: Path, build_options: Sequence[str]) -> list[str]:
-    return [sys.executable, "-m", "peerkit", "build", str(records), "-o", str(site), *build_options]
+def build_args(records: Path, site: Path, build_options: Sequence[str]) -> list[str]:
+    return [str(records), "-o", str(site), *build_options]
 
 
-def run_build(records: Path, site: Path, build_options: Sequence[str]) -> tuple[bool, list[str]]:
-    """The real ``peerkit build`` in a fresh process: (succeeded, its messages)."""
-    package_parent = str(Path(__file__).resolve().parent.parent)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (package_parent, os.environ.get("PYTHONPATH"))
-                                                      if p)}
-    done = subprocess.run(build_command(records, site, build_options), capture_output=True, text=True, env=env,
-                          stdin=subprocess.DEVNULL)
-    lines = [line for line in (done.stderr + done.stdout).splitlines() if line.strip()]
-    return done.returncode == 0, lines
+def worker_env() -> dict[str, str]:
+    """The environment of the build worker: this one, with this peerkit importable first."""
+    package_parent = str(package_folder().parent)
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (package_parent, os.environ.get("PYTHONPATH"))
+                                                       if p)}
+
+
+def peerkit_files() -> list[Path]:
+    """peerkit's templates, schemas and code: the build worker reads them once, so a change
+    to them (by whoever is editing those) needs a fresh worker."""
+    return [p for p in (data_dir("templates"), data_dir("schemas"), package_folder()) if p.is_dir()]
 
 
 def watched(records: Path) -> list[Path]:
-    """The records, and peerkit's templates and schemas (for whoever is editing those)."""
-    return [p for p in (records, data_dir("templates"), data_dir("schemas")) if p.is_dir()]
+    """The records, and peerkit's own files."""
+    return [p for p in (records, *peerkit_files()) if p.is_dir()]
+
+
+def of_peerkit(changes: set) -> bool:
+    """Whether a batch of watchfiles' changes touched peerkit's own files."""
+    own = peerkit_files()
+    return any(folder == Path(path) or folder in Path(path).parents for _, path in changes for folder in own)
 
 
 def change_filter(records: Path) -> Callable:
@@ -279,10 +287,15 @@ class Session:
         self.folder = Path(tempfile.mkdtemp(prefix="peerkit-serve-"))  # 0700: only this user reads it
         self.site = self.folder / "site"
         self.stop = threading.Event()
+        self.worker = Worker(worker_env())
+        self.peerkit_changed = threading.Event()
 
     def rebuild(self) -> None:
         started = time.monotonic()
-        ok, lines = run_build(self.records, self.site, self.build_options)
+        if self.peerkit_changed.is_set():
+            self.peerkit_changed.clear()
+            self.worker.restart()
+        ok, lines = self.worker.build(build_args(self.records, self.site, self.build_options))
         with self.state.lock:
             self.state.build += 1
             self.state.problems = [] if ok else lines
@@ -319,6 +332,7 @@ class Session:
                 server.server_close()
                 watcher.join(timeout=5)
         finally:
+            self.worker.stop()
             import shutil
 
             shutil.rmtree(self.folder, ignore_errors=True)
@@ -331,9 +345,11 @@ class Session:
         records = self.records.resolve()
         for polling in (False, True):
             try:
-                for _ in watch(*watched(records), watch_filter=change_filter(records), stop_event=self.stop,
+                for changes in watch(*watched(records), watch_filter=change_filter(records), stop_event=self.stop,
                                raise_interrupt=False, debounce=800, step=100, force_polling=polling or None,
                                poll_delay_ms=500):
+                    if of_peerkit(changes):
+                        self.peerkit_changed.set()
                     changed.set()
                 return
             except (OSError, RuntimeError) as exc:
