@@ -13,6 +13,8 @@ process and prints the median wall time and the peak memory:
 * peerkit build    dashboard and every portfolio, HTML only (--no-pdf), cold cache
 * build with PDFs  everything, every PDF, cold: no cache and no previous site
 * one-file rebuild build again after one CPD entry's title changed (the previous site in place)
+* serve rebuild    the same, in ``peerkit serve``'s warm build worker (peerkit.warm), timed from
+                   the request to the answer; memory is the worker's while it builds
 * check-jsonschema the same files against the same schemas (pip install check-jsonschema)
 
 Peak memory is that of the whole process tree (peerkit and any worker processes
@@ -33,6 +35,7 @@ this python, from the source folder holding this script, or the one given as
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -54,6 +57,7 @@ for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.yaml")):
 KIND_FOLDERS = {"supporters": "supporter", "meetings": "meeting", "supervision": "supervision", "cpd": "cpd"}
 
 
+PEERKIT: Path = HERE.parent  # the source folder peerkit runs from (--peerkit)
 ENV: dict[str, str] | None = None  # the environment commands run in (--peerkit sets PYTHONPATH)
 CWD: Path | None = None  # a folder with no peerkit in it: `python -m` looks in the current folder first
 
@@ -167,6 +171,44 @@ def toggle_title(path: Path) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
+def serve_rebuilds(records: Path, site: Path, edited: Path, runs: int) -> tuple[float, float] | None:
+    """The one-file rebuild as ``peerkit serve`` makes it: in its warm build worker, already
+    started and past its first build (None for a peerkit without one)."""
+    if not (PEERKIT / "peerkit" / "warm.py").exists():
+        return None
+    worker = subprocess.Popen([sys.executable, "-m", "peerkit.warm"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True, env=ENV, cwd=CWD)
+    assert worker.stdin is not None and worker.stdout is not None
+    request = json.dumps({"args": [str(records), "-o", str(site), "--as-of", AS_OF]}) + "\n"
+
+    def ask() -> None:
+        worker.stdin.write(request)
+        worker.stdin.flush()
+        answer = json.loads(worker.stdout.readline() or "null")
+        if not answer or answer["status"] != 0:
+            raise SystemExit(f"the warm worker's build failed: {answer}")
+
+    def one() -> tuple[float, float]:
+        toggle_title(edited)
+        sampler = TreeMemory(worker.pid)
+        sampler.start()
+        start = time.perf_counter()
+        ask()
+        elapsed = time.perf_counter() - start
+        sampler.done.set()
+        sampler.join()
+        time.sleep(2)  # the worker tidies between builds, as it does between saves (serve waits 0.8 s for more)
+        return elapsed, sampler.peak_kib / 1024
+
+    try:
+        ask()  # its first build: everything read once
+        time.sleep(2)
+        return median_of(runs, one)
+    finally:
+        worker.stdin.close()
+        worker.wait()
+
+
 def bench_size(records: Path, runs: int, pdf_runs: int) -> dict[str, tuple[float, float]]:
     peerkit = [sys.executable, "-m", "peerkit"]
     cache = records / ".peerkit-cache"
@@ -205,6 +247,9 @@ def bench_size(records: Path, runs: int, pdf_runs: int) -> dict[str, tuple[float
     try:
         results["build with PDFs (cold)"] = median_of(pdf_runs, full_build)
         results["one-file rebuild"] = median_of(runs, one_file_rebuild)
+        warm = serve_rebuilds(records, out / "full", edited, runs)
+        if warm:
+            results["serve rebuild (warm)"] = warm
     finally:
         edited.write_bytes(original)
     commands = check_jsonschema_commands(records)
@@ -226,7 +271,8 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "peerkit-bench")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
-    global ENV, CWD
+    global ENV, CWD, PEERKIT
+    PEERKIT = args.peerkit.resolve()
     # the user's cache folder (kept PDFs, the cache secret): the benchmark's own, emptied for cold builds
     ENV = {**os.environ, "PYTHONPATH": str(args.peerkit.resolve()), "XDG_CACHE_HOME": str(args.workdir / "home-cache")}
     CWD = args.workdir
@@ -256,6 +302,8 @@ def main() -> None:
         line += (f"\n{'':>13}build with PDFs/floor {full / floor:.1f} (<= 8), "
                  f"one-file rebuild/floor {rebuild / floor:.2f} (<= 0.5), "
                  f"peak memory with PDFs {max(r['build with PDFs (cold)'][1], r['one-file rebuild'][1]):.0f} MiB")
+        if "serve rebuild (warm)" in r:
+            line += f"\n{'':>13}serve rebuild/floor {r['serve rebuild (warm)'][0] / floor:.2f} (<= 0.5)"
         print(line)
     for small, large in zip(sizes, sizes[1:]):
         for name in ("peerkit check (cold)", "peerkit build --no-pdf", "build with PDFs (cold)"):

@@ -132,17 +132,22 @@ class Worker:
         self.stop()
 
     def stop(self) -> None:
-        """End the worker: its input closes, it leaves; killed if it does not within seconds."""
+        """End the worker: its input closes and it leaves, or, in the middle of a build (Ctrl+C
+        during one), it is stopped: what it was building is in the session's private folder."""
         process, self.process = self.process, None
         if process is None:
             return
         try:
             if process.stdin:
                 process.stdin.close()
-            process.wait(timeout=10)
+            process.wait(timeout=1)
         except (OSError, subprocess.TimeoutExpired):
-            process.kill()
-            process.wait()
+            process.terminate()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
         finally:
             if process.stdout:
                 process.stdout.close()

@@ -530,6 +530,12 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return Path(shutil.copytree(DEMO, tmp_path_factory.mktemp("demo") / "records"))
 
 
+@pytest.fixture
+def demo_copy(tmp_path: Path) -> Path:
+    """A copy of the demo records of this test's own, to edit (``demo`` is shared by a session)."""
+    return Path(shutil.copytree(DEMO, tmp_path / "records", ignore=shutil.ignore_patterns(".peerkit-cache")))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _no_cache_in_the_repository() -> Iterator[None]:
     """The demo records stay as committed: fail the run if a test leaves a cache in them.

@@ -9,14 +9,13 @@ with a full build of the same tree by another user (whose builds reuse nothing).
 from __future__ import annotations
 
 import re
-import shutil
 import typing
 from pathlib import Path
 from typing import Callable
 
 import pytest
 
-from conftest import DEMO, DEMO_AS_OF, run, snapshot
+from conftest import DEMO_AS_OF, run, snapshot
 
 Edit = Callable[[Path], None]
 
@@ -90,11 +89,6 @@ def made(stdout: str) -> int:
     found = re.search(r"(\d+) pages(?: \((\d+) made, (\d+) unchanged\))?", stdout)
     assert found, stdout
     return int(found[2]) if found[2] else int(found[1])
-
-
-@pytest.fixture
-def demo_copy(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(DEMO, tmp_path / "records", ignore=shutil.ignore_patterns(".peerkit-cache")))
 
 
 def assert_same_site(incremental: Path, full: Path) -> None:

@@ -19,7 +19,7 @@ from peerkit.check import KeptModels, check
 from peerkit.cache import RACY_NS
 from peerkit.serve import build_args, of_peerkit, peerkit_files, worker_env
 from peerkit.warm import Worker
-from test_incremental import EDITS, assert_same_site, demo_copy, replace  # noqa: F401 - a fixture
+from test_incremental import EDITS, assert_same_site, replace
 
 AS_OF = DEMO_AS_OF
 
