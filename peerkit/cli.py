@@ -373,7 +373,7 @@ def build(records: Path | None, output: Path | None, pdf: bool, as_of: date | No
 def serve(records: Path | None, host: str, port: int, allow_network: bool, pdf: bool, as_of: date | None) -> None:
     """Build the site, serve it on this machine, and rebuild on every save.
 
-    Watches RECORDS (and peerkit's templates and schemas) and rebuilds what
+    Watches RECORDS (and peerkit's templates, schemas and code) and rebuilds what
     changed when a file is saved; the page open in the browser reloads
     itself. A save that introduces an error keeps the last good site and
     shows the problems at the top of every page. The site is built in a

@@ -236,11 +236,12 @@ def build_args(records: Path, site: Path, build_options: Sequence[str]) -> list[
     return [str(records), "-o", str(site), *build_options]
 
 
-def worker_env() -> dict[str, str]:
-    """The environment of the build worker: this one, with this peerkit importable first."""
+def worker_env(private: Path) -> dict[str, str]:
+    """The environment of the build worker: this one, with this peerkit importable first and its
+    temporary files (a PDF's evidence, say) in the session's ``private`` folder."""
     package_parent = str(package_folder().parent)
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (package_parent, os.environ.get("PYTHONPATH"))
-                                                       if p)}
+    return {**os.environ, "TMPDIR": str(private),
+            "PYTHONPATH": os.pathsep.join(p for p in (package_parent, os.environ.get("PYTHONPATH")) if p)}
 
 
 def peerkit_files() -> list[Path]:
@@ -287,7 +288,9 @@ class Session:
         self.folder = Path(tempfile.mkdtemp(prefix="peerkit-serve-"))  # 0700: only this user reads it
         self.site = self.folder / "site"
         self.stop = threading.Event()
-        self.worker = Worker(worker_env())
+        temporary = self.folder / "tmp"
+        temporary.mkdir()
+        self.worker = Worker(worker_env(temporary), self.folder / "worker.log")
         self.peerkit_changed = threading.Event()
 
     def rebuild(self) -> None:
