@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 from pathlib import Path
 
@@ -27,9 +28,19 @@ AS_OF = DEMO_AS_OF
 @pytest.fixture
 def worker(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "my-cache"))
-    started = Worker(worker_env())
+    private = tmp_path / "private"
+    private.mkdir()
+    started = Worker(worker_env(private), tmp_path / "worker.log")
     yield started
     started.stop()
+
+
+def group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def full_build(records: Path, out: Path, cache_home: Path, monkeypatch) -> None:
@@ -62,6 +73,39 @@ def test_every_warm_rebuild_is_a_fresh_build_byte_for_byte(demo_copy, tmp_path, 
     assert worker.process.pid == first  # one warm worker did every build
 
 
+def test_a_warm_build_with_pdfs_and_another_day_is_a_fresh_build_byte_for_byte(demo_copy, tmp_path, monkeypatch,
+                                                                               worker):
+    """The PDFs made in the worker (one in-process, the rest by its pool) and a change of --as-of,
+    which changes no model but every figure."""
+    pytest.importorskip("typst")
+    site = tmp_path / "site"
+    time.sleep(RACY_NS / 1e9 + 0.2)  # see above
+    assert worker.build(build_args(demo_copy, site, ["--as-of", AS_OF]))[0]
+    EDITS[0][1](demo_copy)  # a CPD entry's title: that supporter's PDF is made again
+    later = "2026-11-27"
+    ok, lines = worker.build(build_args(demo_copy, site, ["--as-of", later]))
+    assert ok, lines
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "someone-else"))
+    result = run("build", demo_copy, "-o", tmp_path / "full", "--as-of", later)
+    assert result.exit_code == 0, result.output
+    assert any(name.endswith(".pdf") for name in os.listdir(site / "portfolios" / "amara-okafor"))
+    assert_same_site(site, tmp_path / "full")
+
+
+def test_the_build_command_is_given_the_kept_models(demo_copy, tmp_path, monkeypatch):
+    """In the worker's process, the second build of one changed file makes one model, not all."""
+    from peerkit.warm import build_once
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "my-cache"))
+    kept = KeptModels()
+    args = build_args(demo_copy, tmp_path / "site", ["--as-of", AS_OF, "--no-pdf"])
+    assert build_once(args, kept)[0] == 0 and kept.made > 100
+    EDITS[1][1](demo_copy)
+    status, lines, healthy = build_once(args, kept)
+    assert (status, healthy) == (0, True), lines
+    assert kept.made == 1
+
+
 def test_a_build_with_errors_fails_with_its_problems_and_the_worker_goes_on(demo_copy, tmp_path, worker):
     site = tmp_path / "site"
     args = build_args(demo_copy, site, ["--as-of", AS_OF, "--no-pdf"])
@@ -92,6 +136,52 @@ def test_a_worker_that_died_is_started_again(demo_copy, tmp_path, worker):
     ok, lines = worker.build(args)
     assert ok, lines
     assert worker.process.pid != dead
+
+
+def test_a_worker_that_dies_in_a_build_fails_that_build_only(demo_copy, tmp_path, worker):
+    """Killed mid-build (out of memory, say): that build fails in one line, with what the worker
+    printed last, and the next one runs in a fresh worker."""
+    args = build_args(demo_copy, tmp_path / "site", ["--as-of", AS_OF])
+    assert worker.build(["--no-such-option"])[0] is False  # a worker to kill, and its log
+    pid = worker.process.pid
+    with (tmp_path / "worker.log").open("a") as log:
+        print("the last words", file=log)
+    threading.Timer(0.5, os.kill, (pid, signal.SIGKILL)).start()
+    ok, lines = worker.build(args)  # a build with every PDF: long enough to be killed in
+    assert not ok
+    assert lines[0].startswith("error: the build worker stopped unexpectedly"), lines
+    assert "the last words" in lines
+    assert worker.process is None
+    assert eventually(lambda: not group_alive(pid))  # its own workers went with it
+    ok, lines = worker.build(args)
+    assert ok, lines
+
+
+def test_stopping_ends_the_worker_and_its_workers_even_mid_build(demo_copy, tmp_path, worker):
+    """Ctrl+C while PDFs are being made: the worker and its PDF workers are all gone at once,
+    with their temporary files (they are in the session's private folder)."""
+    args = build_args(demo_copy, tmp_path / "site", ["--as-of", AS_OF])
+    assert worker.build(["--no-such-option"])[0] is False
+    process = worker.process
+    sender = threading.Thread(target=worker.build, args=(args,))
+    sender.start()
+    private = tmp_path / "private"
+    assert eventually(lambda: os.listdir(private))  # the PDF workers started (their socket's folder)
+    worker.stop()
+    sender.join(timeout=10)
+    assert process.poll() is not None
+    assert eventually(lambda: not group_alive(process.pid))
+    assert os.listdir(private) == []  # the worker unwound: no PDF folder left with evidence
+
+
+def eventually(condition, seconds: float = 10) -> bool:
+    """Whether ``condition()`` holds within ``seconds`` (processes take a moment to leave)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 def test_a_restart_builds_in_a_fresh_worker(demo_copy, tmp_path, worker):
