@@ -237,10 +237,11 @@ def build_args(records: Path, site: Path, build_options: Sequence[str]) -> list[
 
 
 def worker_env(private: Path) -> dict[str, str]:
-    """The environment of the build worker: this one, with this peerkit importable first and its
-    temporary files (a PDF's evidence, say) in the session's ``private`` folder."""
+    """The environment of the build worker: this one, with this peerkit importable first, the
+    current folder (the records' repository, whoever wrote it) not importable at all (Python
+    3.11+), and its temporary files (a PDF's evidence, say) in the session's ``private`` folder."""
     package_parent = str(package_folder().parent)
-    return {**os.environ, "TMPDIR": str(private),
+    return {**os.environ, "TMPDIR": str(private), "PYTHONSAFEPATH": "1",
             "PYTHONPATH": os.pathsep.join(p for p in (package_parent, os.environ.get("PYTHONPATH")) if p)}
 
 

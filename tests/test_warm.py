@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 import time
 from pathlib import Path
@@ -191,6 +192,17 @@ def test_a_restart_builds_in_a_fresh_worker(demo_copy, tmp_path, worker):
     worker.restart()
     assert old.poll() is not None  # the old one has left
     assert worker.build(args)[0] and worker.process is not old
+
+
+def test_the_records_folder_cannot_plant_code_in_the_worker(demo_copy, tmp_path, worker, monkeypatch):
+    """``python -m`` would import from the current folder first: a records repository holding a
+    ``click.py`` must not run it in the worker serve starts there."""
+    if sys.version_info < (3, 11):
+        pytest.skip("PYTHONSAFEPATH is Python 3.11's")
+    (demo_copy / "click.py").write_text("raise SystemExit('planted code ran')\n", encoding="utf-8")
+    monkeypatch.chdir(demo_copy)
+    ok, lines = worker.build(build_args(Path("."), tmp_path / "site", ["--as-of", AS_OF, "--no-pdf"]))
+    assert ok, lines
 
 
 def test_a_change_to_peerkit_itself_needs_a_fresh_worker(tmp_path):
