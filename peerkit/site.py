@@ -32,7 +32,7 @@ import shutil
 import stat
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
@@ -113,10 +113,16 @@ class SiteWriter:
         self.reused = 0
         self.digests: dict[str, str] = {}  # what was written, for the marker (no second read)
         self.keys: dict[str, str] = {}  # the pages' keys, for the marker: the next build may reuse them
-        self._made: set[Path] = set()  # folders this writer made (checked once, not for every file)
+        self._root = str(root)
+        self._made: set[str] = set()  # folders this writer made (checked once, not for every file)
 
     def path(self, rel: str) -> Path:
-        """Where ``rel`` goes, its folders made; refuses a path that could land anywhere else.
+        """Where ``rel`` goes, its folders made; refuses a path that could land anywhere else."""
+        return Path(self._place(rel))
+
+    def _place(self, rel: str) -> str:
+        """:meth:`path`, as text: a page's or linked file's place is worked out a thousand times
+        and more in a rebuild, where pathlib's objects cost more than the system calls.
 
         Checked on the text, not by resolving it: '..' after a link climbs
         differently on disk than on paper, so neither is allowed at all.
@@ -124,27 +130,37 @@ class SiteWriter:
         parts = rel.split("/")
         if rel.startswith("/") or "\\" in rel or any(part in ("", ".", "..") for part in parts):
             raise BuildError(f"refusing to write {rel!r}: it would land outside the output folder")
-        folder = self.root
+        folder = self._root
         for part in parts[:-1]:
-            folder = folder / part
-            if folder in self._made:
-                continue
-            if folder.is_symlink():
-                raise BuildError(f"refusing to write {rel!r}: {part} is a link in the output folder")
-            try:
-                folder.mkdir(exist_ok=True)
-            except OSError as exc:
-                raise BuildError(f"cannot write {rel!r}: {exc.strerror}") from None
-            self._made.add(folder)
-        target = folder / parts[-1]
-        if target.is_symlink() or target.is_dir():
+            folder = f"{folder}/{part}"
+            if folder not in self._made:
+                self._make_folder(folder, rel, part)
+        target = f"{folder}/{parts[-1]}"
+        try:
+            mode = os.lstat(target).st_mode
+        except FileNotFoundError:
+            return target
+        except OSError as exc:
+            raise BuildError(f"cannot write {rel!r}: {exc.strerror}") from None
+        if stat.S_ISLNK(mode) or stat.S_ISDIR(mode):
             raise BuildError(f"refusing to write {rel!r}: a link or folder is already there")
         return target
+
+    def _make_folder(self, folder: str, rel: str, part: str) -> None:
+        """Make ``folder`` (one of ``rel``'s); one already there must be a folder, not a link to one."""
+        try:
+            os.mkdir(folder)
+        except FileExistsError:
+            if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                raise BuildError(f"refusing to write {rel!r}: {part} is a link in the output folder") from None
+        except OSError as exc:
+            raise BuildError(f"cannot write {rel!r}: {exc.strerror}") from None
+        self._made.add(folder)
 
     def _open(self, rel: str):
         """``rel`` opened for writing, never following a link at the last step."""
         flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
-        return os.fdopen(os.open(self.path(rel), flags, 0o644), "wb")
+        return os.fdopen(os.open(self._place(rel), flags, 0o644), "wb")
 
     def write(self, rel: str, text: str, key: str | None = None) -> None:
         """Write a page; ``key`` says what it was made from (see :mod:`peerkit.pagekeys`)."""
@@ -178,14 +194,15 @@ class SiteWriter:
         previous = self.previous
         if previous is None or rel not in previous.files:
             return False
-        source, target = previous.root / rel, self.path(rel)
+        source, target = f"{previous.root}/{rel}", self._place(rel)
         try:
             os.link(source, target, follow_symlinks=False)
         except OSError:
             try:
                 shutil.copyfile(source, target, follow_symlinks=False)
             except OSError:
-                target.unlink(missing_ok=True)  # no half-copied file left for a later write
+                with suppress(FileNotFoundError):
+                    os.unlink(target)  # no half-copied file left for a later write
                 return False
         if not stat.S_ISREG(os.lstat(target).st_mode):  # swapped for a link since it was checked
             os.unlink(target)
@@ -209,7 +226,7 @@ class SiteWriter:
         for rel in files:
             if not self._link_previous(rel):
                 for done in taken:  # make them all instead: none is left behind to be written through
-                    os.unlink(self.path(done))
+                    os.unlink(self._place(done))
                     del self.digests[done]
                 return False
             taken.append(rel)
