@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Callable, Sequence
 
 from .cache import FOLDER, ResultCache, cached_load, remembered_rules
 from .codes import problem
@@ -25,7 +25,7 @@ from .discover import display_path
 from .gcpause import no_gc_pauses
 from .loader import LoadedFile
 from .parallel import Todo, in_parallel
-from .pipeline import CheckResult, Made, check as plain_check, load_record, make_record, rules_on
+from .pipeline import CheckResult, Made, MakeRecord, check as plain_check, load_record, make_record, rules_on
 
 __all__ = ["CheckResult", "KeptModels", "check", "no_gc_pauses"]
 
@@ -49,7 +49,7 @@ class KeptModels:
         self._kept: dict[tuple[str, str, str, str | None], Made] = {}
         self.made = 0  # records made (not taken) in the last build: what the tests look at
 
-    def stage(self) -> tuple[Any, Any]:
+    def stage(self) -> tuple[MakeRecord, Callable[[], None]]:
         """A ``make`` for one build, and what to call when its records are built."""
         kept, fresh = self._kept, {}
         self.made = 0
@@ -82,7 +82,7 @@ def check(root: Path, as_of: date, root_display: str | None = None, *, use_cache
             return plain_check(root, as_of, root_display, rules=rules_on,
                                load=lambda files: load([(f, None) for f in files]))
         store = ResultCache(root)
-        make = make_record
+        make: MakeRecord = make_record
         if kept is not None:
             make, done = kept.stage()
         result = plain_check(root, as_of, root_display, load=cached_load(store, load), make=make,

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import AbstractSet, Any, Callable, Sequence
 
 from .html import csp_hash
 from .places import IGNORED_OUTPUTS
@@ -256,7 +256,7 @@ def watched(records: Path) -> list[Path]:
     return [p for p in (records, *peerkit_files()) if p.is_dir()]
 
 
-def of_peerkit(changes: set) -> bool:
+def of_peerkit(changes: AbstractSet[tuple[Any, str]]) -> bool:
     """Whether a batch of watchfiles' changes touched peerkit's own files."""
     own = peerkit_files()
     return any(folder == Path(path) or folder in Path(path).parents for _, path in changes for folder in own)
