@@ -142,13 +142,19 @@ def test_a_worker_that_died_is_started_again(demo_copy, tmp_path, worker):
 def test_a_worker_that_dies_in_a_build_fails_that_build_only(demo_copy, tmp_path, worker):
     """Killed mid-build (out of memory, say): that build fails in one line, with what the worker
     printed last, and the next one runs in a fresh worker."""
+    pytest.importorskip("typst")
     args = build_args(demo_copy, tmp_path / "site", ["--as-of", AS_OF])
     assert worker.build(["--no-such-option"])[0] is False  # a worker to kill, and its log
     pid = worker.process.pid
     with (tmp_path / "worker.log").open("a") as log:
         print("the last words", file=log)
-    threading.Timer(0.5, os.kill, (pid, signal.SIGKILL)).start()
-    ok, lines = worker.build(args)  # a build with every PDF: long enough to be killed in
+
+    def kill_once_making_pdfs() -> None:
+        if eventually(lambda: os.listdir(tmp_path / "private"), seconds=30):  # its PDF workers' folder
+            os.kill(pid, signal.SIGKILL)
+
+    threading.Thread(target=kill_once_making_pdfs, daemon=True).start()
+    ok, lines = worker.build(args)  # a build with every PDF, killed while they are made
     assert not ok
     assert lines[0].startswith("error: the build worker stopped unexpectedly"), lines
     assert "the last words" in lines
@@ -161,6 +167,7 @@ def test_a_worker_that_dies_in_a_build_fails_that_build_only(demo_copy, tmp_path
 def test_stopping_ends_the_worker_and_its_workers_even_mid_build(demo_copy, tmp_path, worker):
     """Ctrl+C while PDFs are being made: the worker and its PDF workers are all gone at once,
     with their temporary files (they are in the session's private folder)."""
+    pytest.importorskip("typst")
     args = build_args(demo_copy, tmp_path / "site", ["--as-of", AS_OF])
     assert worker.build(["--no-such-option"])[0] is False
     process = worker.process
