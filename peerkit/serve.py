@@ -176,6 +176,9 @@ class _Handler(SimpleHTTPRequestHandler):
             build, problems = self.state.build, list(self.state.problems)
         if path == LIVE_PATH:
             return self._text(str(build).encode(), "text/plain; charset=utf-8")
+        if any(part.startswith(".") for part in path.split("/")):  # the marker: the site's own bookkeeping
+            self.send_error(HTTPStatus.NOT_FOUND, "no such page")
+            return None
         if not (self.site / "index.html").is_file():
             return self._text(problems_page(build, problems).encode(), "text/html; charset=utf-8",
                               HTTPStatus.SERVICE_UNAVAILABLE)

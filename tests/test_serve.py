@@ -135,6 +135,8 @@ def test_serve_answers_only_to_loopback_names_and_lists_no_folders(tmp_path):
         assert served.get("/", host=f"localhost:{served.port}")[0] == 200
         assert served.get("/portfolios/")[0] == 404
         assert served.get("/../../etc/passwd")[0] == 404
+        assert served.get("/.peerkit-site")[0] == 404  # the marker (every file and its hash) is not a page
+        assert served.get("/portfolios/../.peerkit-site")[0] == 404
 
 
 def test_a_first_build_with_errors_still_serves_the_problems(tmp_path):
