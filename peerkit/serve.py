@@ -32,8 +32,10 @@ import html
 import ipaddress
 import os
 import re
+import shutil
 import signal
 import socket
+import stat
 import tempfile
 import threading
 import time
@@ -282,6 +284,41 @@ def change_filter(records: Path) -> Callable:
     return Changes()
 
 
+FOLDER_PREFIX = "peerkit-serve-"
+OWNER = "owner"  # in each session's folder: the process id of the serve that made it
+
+
+def remove_abandoned(parent: Path) -> int:
+    """Remove the private folders that serve sessions of this user left behind when they were
+    killed (SIGKILL, a crash, a power cut): each holds a copy of the confidential site. A folder
+    is abandoned when the process named in it is gone; one without that name (being made, or
+    not peerkit's) is left alone. How many were removed."""
+    removed = 0
+    me = os.getuid() if hasattr(os, "getuid") else None
+    for folder in parent.glob(f"{FOLDER_PREFIX}*"):
+        try:
+            info = folder.lstat()
+            if not stat.S_ISDIR(info.st_mode) or (me is not None and info.st_uid != me):
+                continue
+            owner = int((folder / OWNER).read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            continue
+        if not _running(owner):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone's: not provably gone
+    return True
+
+
 class Session:
     """One ``peerkit serve``: a private site folder, the server, the watcher."""
 
@@ -289,7 +326,11 @@ class Session:
         """``records`` as the user named it: build messages name files as ``check`` would."""
         self.records, self.build_options, self.echo = records, list(build_options), echo
         self.state = State()
-        self.folder = Path(tempfile.mkdtemp(prefix="peerkit-serve-"))  # 0700: only this user reads it
+        if removed := remove_abandoned(Path(tempfile.gettempdir())):
+            echo(f"removed {removed} private site folder{'s' if removed != 1 else ''} left by a serve "
+                 f"that was stopped abruptly")
+        self.folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX))  # 0700: only this user reads it
+        (self.folder / OWNER).write_text(str(os.getpid()), encoding="ascii")
         self.site = self.folder / "site"
         self.stop = threading.Event()
         temporary = self.folder / "tmp"
@@ -340,8 +381,6 @@ class Session:
                 watcher.join(timeout=5)
         finally:
             self.worker.stop()
-            import shutil
-
             shutil.rmtree(self.folder, ignore_errors=True)
 
     def _watch(self, changed: threading.Event) -> None:

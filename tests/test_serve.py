@@ -170,3 +170,31 @@ def test_the_open_page_reloads_itself_after_a_save(tmp_path):
         screenshot(page, "serve-problems.png")
         assert page.locator(".peerkit-problems").is_visible()
         assert errors == [] and not [m for m in console if "Content Security Policy" in m], console
+
+
+def test_folders_left_by_a_killed_serve_are_removed_by_the_next(tmp_path, monkeypatch):
+    """A serve killed outright cannot remove its copy of the confidential site; the next serve
+    removes every such folder whose serve is gone, and no other."""
+    from peerkit.serve import OWNER, Session, remove_abandoned
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    abandoned, running, unnamed = (tmp_path / f"peerkit-serve-{name}" for name in ("a", "b", "c"))
+    for folder, owner in ((abandoned, gone.pid), (running, os.getpid()), (unnamed, None)):
+        (folder / "site").mkdir(parents=True)
+        (folder / "site" / "index.html").write_text("confidential")
+        if owner is not None:
+            (folder / OWNER).write_text(str(owner))
+    (tmp_path / "peerkit-serve-link").symlink_to(abandoned)
+    assert remove_abandoned(tmp_path) == 1
+    assert not abandoned.exists() and running.exists() and unnamed.exists()
+
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the session makes its folder
+    (running / OWNER).write_text(str(gone.pid))
+    said: list[str] = []
+    session = Session(tmp_path, [], said.append)
+    assert said == ["removed 1 private site folder left by a serve that was stopped abruptly"]
+    assert not running.exists() and session.folder.parent == tmp_path
+    assert (session.folder / OWNER).read_text() == str(os.getpid())  # a session names itself in its folder
