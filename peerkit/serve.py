@@ -347,8 +347,8 @@ class Session:
         with self.state.lock:
             self.state.build += 1
             self.state.problems = [] if ok else lines
-        if ok:
-            self.echo(f"built in {time.monotonic() - started:.1f} s")
+        if ok:  # what build said (files checked, pages and PDFs made, warnings), as build says it
+            self.echo("\n  ".join([f"built in {time.monotonic() - started:.1f} s", *lines]))
         else:
             self.echo("\n".join(lines))
             self.echo("the site shows the last good build, and the problems above on every page")

@@ -122,6 +122,7 @@ def test_serve_builds_serves_and_rebuilds_on_save(tmp_path):
         served.wait_for_build(third)
         assert BANNER not in served.get("/")[2]
         assert "built in" in served.read()
+        assert re.search(r"built in [\d.]+ s\n  checked \d+ files: 0 errors", served.read())  # what build said
     after = set(Path(os.environ.get("TMPDIR", "/tmp")).glob("peerkit-serve-*"))
     assert after <= before  # the confidential site was removed when the server stopped
     assert "the served site was removed" in served.read()
