@@ -139,6 +139,17 @@ def problems_page(build: int, problems: Sequence[str]) -> str:
                      '<title>peerkit serve: errors</title>\n</head>\n<body>\n</body>\n</html>\n', build, problems)
 
 
+def gone_page(build: int, problems: Sequence[str]) -> str:
+    """What a page's address shows when the last build has no such page (its supporter's file
+    deleted or renamed, say): a way back, and the reload script, for when it comes back."""
+    return live_page('<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+                     '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'">\n'
+                     '<title>peerkit serve: no such page</title>\n</head>\n<body>\n<h1>No such page</h1>\n'
+                     '<p>The last build has no page here: a record may have been deleted or renamed. This page '
+                     'reloads by itself if it comes back.</p>\n<p><a href="/">The dashboard</a></p>\n</body>\n'
+                     '</html>\n', build, problems)
+
+
 # --- the server ----------------------------------------------------------------
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -195,6 +206,8 @@ class _Handler(SimpleHTTPRequestHandler):
             except OSError:
                 return super().send_head()
             return self._text(live_page(page, build, problems).encode(), "text/html; charset=utf-8")
+        if local.suffix == ".html":
+            return self._text(gone_page(build, problems).encode(), "text/html; charset=utf-8", HTTPStatus.NOT_FOUND)
         return super().send_head()
 
     def list_directory(self, path):

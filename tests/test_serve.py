@@ -135,6 +135,9 @@ def test_serve_answers_only_to_loopback_names_and_lists_no_folders(tmp_path):
         assert served.get("/.peerkit/build", host=f"evil.test:{served.port}")[0] == 403
         assert served.get("/", host=f"localhost:{served.port}")[0] == 200
         assert served.get("/portfolios/")[0] == 404
+        status, _, page = served.get("/supporters/nobody.html")  # deleted since it was opened, say
+        assert status == 404 and "No such page" in page and '<a href="/">' in page
+        assert f"<script>{LIVE_JS}</script>" in page  # it reloads itself if the page comes back
         assert served.get("/../../etc/passwd")[0] == 404
         assert served.get("/.peerkit-site")[0] == 404  # the marker (every file and its hash) is not a page
         assert served.get("/portfolios/../.peerkit-site")[0] == 404
