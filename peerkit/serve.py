@@ -316,13 +316,13 @@ def remove_abandoned(parent: Path) -> int:
             owner = int((folder / OWNER).read_text(encoding="ascii"))
         except (OSError, ValueError):
             continue
-        if not _running(owner):
+        if not _alive(owner):
             shutil.rmtree(folder, ignore_errors=True)
             removed += 1
     return removed
 
 
-def _running(pid: int) -> bool:
+def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

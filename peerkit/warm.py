@@ -38,12 +38,15 @@ import sys
 from collections import deque
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
-from typing import IO, Any, Sequence
+from typing import IO, TYPE_CHECKING, Any, Sequence
+
+if TYPE_CHECKING:  # (imported for real only once stdout is moved aside: see main)
+    from .check import KeptModels
 
 LOG_LINES = 20  # of what a worker printed before it died, shown with the error
 
 
-def build_once(args: Sequence[str], kept: Any) -> tuple[int, list[str], bool]:
+def build_once(args: Sequence[str], kept: KeptModels) -> tuple[int, list[str], bool]:
     """``peerkit build ARGS`` in this process: (exit status, the lines it printed, whether the
     worker may go on: not after an error no build should raise)."""
     printed = io.StringIO()
