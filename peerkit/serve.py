@@ -132,22 +132,25 @@ def live_page(page: str, build: int, problems: Sequence[str]) -> str:
     return page[:at] + script + page[at:] if at >= 0 else page + script
 
 
-def problems_page(build: int, problems: Sequence[str]) -> str:
-    """What every address shows while there has been no good build yet."""
+def _server_page(title: str, body: str, build: int, problems: Sequence[str]) -> str:
+    """A page of the server's own (not the site's), live like the site's pages."""
     return live_page('<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
                      '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'">\n'
-                     '<title>peerkit serve: errors</title>\n</head>\n<body>\n</body>\n</html>\n', build, problems)
+                     f'<title>peerkit serve: {title}</title>\n</head>\n<body>\n{body}</body>\n</html>\n',
+                     build, problems)
+
+
+def problems_page(build: int, problems: Sequence[str]) -> str:
+    """What every address shows while there has been no good build yet."""
+    return _server_page("errors", "", build, problems)
 
 
 def gone_page(build: int, problems: Sequence[str]) -> str:
     """What a page's address shows when the last build has no such page (its supporter's file
     deleted or renamed, say): a way back, and the reload script, for when it comes back."""
-    return live_page('<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
-                     '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'">\n'
-                     '<title>peerkit serve: no such page</title>\n</head>\n<body>\n<h1>No such page</h1>\n'
-                     '<p>The last build has no page here: a record may have been deleted or renamed. This page '
-                     'reloads by itself if it comes back.</p>\n<p><a href="/">The dashboard</a></p>\n</body>\n'
-                     '</html>\n', build, problems)
+    return _server_page("no such page", '<h1>No such page</h1>\n<p>The last build has no page here: a record may '
+                        'have been deleted or renamed. This page reloads by itself if it comes back.</p>\n'
+                        '<p><a href="/">The dashboard</a></p>\n', build, problems)
 
 
 # --- the server ----------------------------------------------------------------
